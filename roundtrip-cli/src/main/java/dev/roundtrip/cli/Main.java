@@ -1,0 +1,44 @@
+package dev.roundtrip.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code roundtrip} command: the only place that knows every module. Each subcommand is a
+ * small class that parses its flags, builds the module's config record and runs it.
+ */
+@Command(name = "roundtrip",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+                "The request path of \"How the Internet Works\", built for real and measured.",
+                "",
+                "Root, TLD and authoritative DNS servers, a recursive resolver, a TLS-terminating load balancer,",
+                "app servers and a database come up on lab addresses (198.18.0.0/15, 2001:db8::/32); then a request",
+                "crosses them and every millisecond of its latency budget is shown.",
+                ""},
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        },
+        footer = {"", "Start with: roundtrip demo", "Details of one command: roundtrip help COMMAND"})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (2 for usage errors, as picocli does). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(new ErrorHandler());
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

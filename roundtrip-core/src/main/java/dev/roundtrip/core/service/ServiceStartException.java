@@ -1,0 +1,26 @@
+package dev.roundtrip.core.service;
+
+import java.net.BindException;
+
+/** A service could not start; the message names the service and the reason in one line. */
+public final class ServiceStartException extends RuntimeException {
+    private final String serviceName;
+
+    public ServiceStartException(String serviceName, String reason, Throwable cause) {
+        super(serviceName + ": " + reason, cause);
+        this.serviceName = serviceName;
+    }
+
+    public String serviceName() {
+        return serviceName;
+    }
+
+    /** A one-line reason for a start failure, translating the usual suspects. */
+    static String describe(Throwable cause) {
+        if (cause instanceof BindException) {
+            return "address already in use or not available (" + cause.getMessage() + ")";
+        }
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
+}
