@@ -1,0 +1,83 @@
+package dev.roundtrip.cli.up;
+
+import dev.roundtrip.cli.CommandFailure;
+import dev.roundtrip.core.net.Network;
+import dev.roundtrip.core.service.ServiceGroup;
+import dev.roundtrip.core.service.ServiceStartException;
+import dev.roundtrip.core.timeline.MonotonicClock;
+import dev.roundtrip.core.topology.Topology;
+import dev.roundtrip.core.topology.TopologyException;
+import dev.roundtrip.core.topology.TopologyLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Brings a topology up on the embedded network, for {@code roundtrip up} and {@code roundtrip demo}:
+ * load and validate the file, build every service, start them in order with a progress line each.
+ * Every failure becomes one clear {@link CommandFailure} line, never a stack trace.
+ */
+final class Launch {
+    static final String DEFAULT_TOPOLOGY = "dev/roundtrip/cli/default-topology.yaml";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    private Launch() {}
+
+    /** The default topology's YAML text, as shipped. */
+    static String defaultTopologyText() {
+        try (InputStream in = Launch.class.getClassLoader().getResourceAsStream(DEFAULT_TOPOLOGY)) {
+            if (in == null) {
+                throw new IllegalStateException("the default topology is missing from the jar: " + DEFAULT_TOPOLOGY);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Loads {@code config}, or the default topology when it is null. */
+    static Topology load(Path config) {
+        try {
+            if (config == null) {
+                try (InputStream in = Launch.class.getClassLoader().getResourceAsStream(DEFAULT_TOPOLOGY)) {
+                    return new TopologyLoader().load(in, "default topology");
+                }
+            }
+            return new TopologyLoader().load(config);
+        } catch (TopologyException e) {
+            throw new CommandFailure(2, e.getMessage());
+        } catch (IOException e) {
+            throw new CommandFailure(1, "cannot read the topology: " + e.getMessage());
+        }
+    }
+
+    /** A running topology: its services and the group that stops them. */
+    record Running(MiniInternet internet, Network network, ServiceGroup group, List<ServiceGroup.Started> started) {}
+
+    /** Builds and starts every service of {@code topology}; on failure nothing is left running. */
+    static Running start(Topology topology, String source, MonotonicClock clock, Path stateDir, PrintWriter progress) {
+        Network network = Network.embedded();
+        MiniInternet internet;
+        try {
+            internet = MiniInternet.build(topology, source, network, clock, stateDir);
+        } catch (TopologyException e) {
+            throw new CommandFailure(2, e.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CommandFailure(2, source + ": " + e.getMessage());
+        }
+        progress.printf("starting %s: %d services on the %s network (lab addresses mapped to loopback ports)%n",
+                topology.name(), internet.services().size(), network.name());
+        progress.flush();
+        ServiceGroup group = new ServiceGroup(START_TIMEOUT, new ProgressPrinter(progress, internet.services().size()));
+        try {
+            return new Running(internet, network, group, group.startAll(internet.services()));
+        } catch (ServiceStartException e) {
+            throw new CommandFailure(1, "could not start " + e.getMessage());
+        }
+    }
+}
