@@ -200,6 +200,11 @@ final class IterativeResolver {
             if (task.exhausted()) {
                 return null;
             }
+            if (!reachable(lab.getAddress())) {
+                task.steps.add(new DnsStep(DnsStep.Source.QUERY, HostPort.format(lab), zone.toString(), question,
+                        "skipped: not a lab or loopback address", 0));
+                continue;
+            }
             InetSocketAddress real;
             try {
                 real = config.network().connectAddress(lab);
@@ -244,6 +249,14 @@ final class IterativeResolver {
             }
         }
         return null;
+    }
+
+    /**
+     * roundtrip's servers send traffic only to lab addresses (198.18.0.0/15, 2001:db8::/32) and
+     * loopback: a zone naming any other address is never followed there.
+     */
+    static boolean reachable(InetAddress address) {
+        return address != null && (address.isLoopbackAddress() || dev.roundtrip.core.net.LabAddresses.isLab(address));
     }
 
     /** Addresses of a zone's name servers: from glue or cache, else by resolving the names (bounded). */
