@@ -124,7 +124,10 @@ public final class DigFormatter {
     /** {@code --json}: every exchange with header, sections and timing, and the steps. */
     public static String json(DigRequest request, DigResult result) {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("question", Map.of("name", request.name().toString(), "type", Type.string(request.type())));
+        Map<String, Object> question = new LinkedHashMap<>();
+        question.put("name", request.name().toString());
+        question.put("type", Type.string(request.type()));
+        root.put("question", question);
         List<Object> exchanges = new ArrayList<>();
         for (DigResult.Exchange e : result.exchanges()) {
             Map<String, Object> x = new LinkedHashMap<>();
