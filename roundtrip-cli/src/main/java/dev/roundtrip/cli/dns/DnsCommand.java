@@ -12,6 +12,7 @@ import dev.roundtrip.dns.recursive.CacheLimits;
 import dev.roundtrip.dns.recursive.RecursiveConfig;
 import dev.roundtrip.dns.recursive.RecursiveResolver;
 import dev.roundtrip.dns.recursive.ResolutionLimits;
+import dev.roundtrip.dns.recursive.StubZone;
 import dev.roundtrip.dns.transport.ListenerLimits;
 import dev.roundtrip.dns.zone.DemoZones;
 import dev.roundtrip.dns.zone.RootHints;
@@ -141,6 +142,11 @@ public final class DnsCommand implements Runnable {
                 description = "RRsets and negative answers cached at most (default: ${DEFAULT-VALUE}).")
         int maxCacheEntries;
 
+        @Option(names = "--stub-zone", paramLabel = "ZONE=ADDR:PORT[,ADDR:PORT...]",
+                description = "Ask these servers for names in ZONE instead of iterating from the root (repeatable), "
+                        + "e.g. example.com=127.0.0.1:15301.")
+        List<String> stubZones = new ArrayList<>();
+
         @Option(names = "--no-qname-minimisation", description = "Send the full name to every server.")
         boolean noMinimisation;
 
@@ -168,7 +174,8 @@ public final class DnsCommand implements Runnable {
                         new CacheLimits(maxCacheEntries, CacheLimits.DEFAULT.maxBytes(), Duration.ofSeconds(maxCacheTtl),
                                 Duration.ofSeconds(maxNegativeTtl)),
                         ResolutionLimits.DEFAULT, !noMinimisation,
-                        new ListenerLimits(0, threads, ListenerLimits.DEFAULT.maxTcpConnections(), ListenerLimits.DEFAULT.tcpIdleTimeout()));
+                        new ListenerLimits(0, threads, ListenerLimits.DEFAULT.maxTcpConnections(), ListenerLimits.DEFAULT.tcpIdleTimeout()),
+                        stubZones.stream().map(DnsCommand::stubZone).toList());
             } catch (ZoneException e) {
                 throw new CommandFailure(1, e.getMessage());
             } catch (IllegalArgumentException e) {
@@ -177,6 +184,21 @@ public final class DnsCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             out.println("root servers: " + String.join(", ", rootServers.stream().map(HostPort::format).toList()));
             runUntilInterrupted(new RecursiveResolver(config), out);
+        }
+    }
+
+    /** Parses {@code example.com=127.0.0.1:15301,127.0.0.2:53}. */
+    static StubZone stubZone(String text) {
+        int eq = text.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("--stub-zone '" + text + "': expected ZONE=ADDR:PORT[,ADDR:PORT...]");
+        }
+        String zone = text.substring(0, eq);
+        try {
+            org.xbill.DNS.Name name = org.xbill.DNS.Name.fromString(zone.endsWith(".") ? zone : zone + ".");
+            return new StubZone(name, java.util.Arrays.stream(text.substring(eq + 1).split(",")).map(a -> HostPort.parse(a, 53)).toList());
+        } catch (org.xbill.DNS.TextParseException e) {
+            throw new IllegalArgumentException("--stub-zone '" + text + "': " + e.getMessage());
         }
     }
 

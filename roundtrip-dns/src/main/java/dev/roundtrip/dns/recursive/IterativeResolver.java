@@ -140,7 +140,12 @@ final class IterativeResolver {
         Name zone;
         List<Record> nsSet = cache.closestNs(name, now);
         List<InetSocketAddress> hinted = null;
-        if (nsSet == null) {
+        StubZone stub = config.stubZoneFor(name);
+        if (stub != null && (nsSet == null || !nsSet.getFirst().getName().subdomain(stub.name()))) {
+            zone = stub.name();
+            hinted = stub.servers();
+            nsSet = null;
+        } else if (nsSet == null) {
             zone = Name.root;
             hinted = config.rootServers();
         } else {

@@ -128,7 +128,7 @@ class IterationTest {
         dead = new DatagramSocket(network.bindAddress(lab("198.18.0.60"))); // bound, never answers
         RecursiveConfig config = new RecursiveConfig("resolver", network, lab("198.18.0.2"), List.of(lab("198.18.0.4")),
                 MonotonicClock.SYSTEM, CacheLimits.DEFAULT,
-                new ResolutionLimits(16, 8, 48, 3, Duration.ofMillis(300), Duration.ofSeconds(5), 100), true, ListenerLimits.DEFAULT);
+                new ResolutionLimits(16, 8, 48, 3, Duration.ofMillis(300), Duration.ofSeconds(5), 100), true, ListenerLimits.DEFAULT, List.of());
         resolver = new RecursiveResolver(tune.apply(config));
         resolver.start().get();
         services.add(resolver);
@@ -185,11 +185,22 @@ class IterationTest {
 
     @Test
     void theUpstreamQueryBudgetEndsInServfail() throws Exception {
-        start(c -> new RecursiveConfig(c.name(), c.network(), c.listen(), c.rootServers(), c.clock(), c.cache(),
-                new ResolutionLimits(16, 8, 2, 3, Duration.ofMillis(300), Duration.ofSeconds(5), 100), true, c.listener()));
+        start(c -> c.withLimits(new ResolutionLimits(16, 8, 2, 3, Duration.ofMillis(300), Duration.ofSeconds(5), 100)));
         Message m = ask("api.example.com.", Type.A, false);
         assertThat(m.getRcode()).isEqualTo(Rcode.SERVFAIL);
         assertThat(steps(m)).filteredOn(s -> s.source() == DnsStep.Source.QUERY).hasSizeLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void stubZonesAreAskedDirectly() throws Exception {
+        start(c -> new RecursiveConfig(c.name(), c.network(), c.listen(), c.rootServers(), c.clock(), c.cache(), c.limits(),
+                c.qnameMinimisation(), c.listener(), List.of(new StubZone(Name.fromConstantString("many.test."), List.of(lab("198.18.0.53"))))));
+        Message m = ask("h3.many.test.", Type.A, false);
+        assertThat(m.getSection(Section.ANSWER)).singleElement().extracting(Record::rdataToString).isEqualTo("198.18.1.23");
+        assertThat(steps(m)).singleElement().satisfies(s -> {
+            assertThat(s.server()).isEqualTo("198.18.0.53:53");
+            assertThat(s.zone()).isEqualTo("many.test.");
+        });
     }
 
     @Test
