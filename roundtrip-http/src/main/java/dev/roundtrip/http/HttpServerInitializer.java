@@ -91,7 +91,7 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         ch.attr(ConnectionInfo.KEY).set(new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
-                (InetSocketAddress) ch.localAddress(), tls != null, "", tls != null || !h2 ? "http/1.1" : "h2c"));
+                (InetSocketAddress) ch.localAddress(), tls != null, "", "http/1.1"));
         p.addLast("connections", connections);
         p.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         if (tls != null) {
@@ -157,6 +157,11 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         return new Http2MultiplexHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel stream) {
+                Channel connection = stream.parent();
+                ConnectionInfo info = connection.attr(ConnectionInfo.KEY).get();
+                if (info != null && !info.protocol().startsWith("h2")) {
+                    connection.attr(ConnectionInfo.KEY).set(info.withProtocol(info.secure() ? "h2" : "h2c"));
+                }
                 stream.pipeline().addLast(
                         new Http2StreamFrameToHttpObjectCodec(true),
                         new BodyLimitAggregator((int) limits.maxBodyBytes()),
