@@ -7,6 +7,7 @@ import dev.roundtrip.http.internal.Http1RequestGuard;
 import dev.roundtrip.http.internal.LastResortHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -105,10 +106,12 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
                 }
                 return null;
             }, (int) Math.min(limits.maxBodyBytes(), 64 * 1024));
-            p.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new ChannelInitializer<>() {
+            p.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new ChannelHandlerAdapter() {
+                // HTTP/2 by prior knowledge: put the HTTP/2 handlers in this placeholder's place (not at the end).
                 @Override
-                protected void initChannel(Channel c) {
-                    c.pipeline().addLast(newHttp2Codec(), newMultiplexer());
+                public void handlerAdded(ChannelHandlerContext ctx) {
+                    ctx.pipeline().addAfter(ctx.name(), "h2", newHttp2Codec()).addAfter("h2", "multiplex", newMultiplexer());
+                    ctx.pipeline().remove(this);
                 }
             }));
             p.addLast("first-request", new FirstRequestHandler(limits.headerReadTimeout(), this::addHttp1Chain));

@@ -113,11 +113,10 @@ public final class EdgeConfigParser {
             if (routes.isEmpty() && clusters.size() == 1) {
                 routes = List.of(RouteConfig.catchAll(clusters.getFirst().name()));
             }
-            listeners.add(wrap(l.path(), () -> new ListenerConfig(
-                    l.string("name", "listener-" + listeners.size()), address, tls(l, address), l.bool("http2", true), List.of())));
             final List<RouteConfig> r = routes;
-            ListenerConfig built = listeners.removeLast();
-            listeners.add(wrap(l.at("routes"), () -> new ListenerConfig(built.name(), built.address(), built.tls(), built.http2(), r)));
+            final String name = l.string("name", "listener-" + i);
+            final Optional<TlsConfig> tls = tls(l, address);
+            listeners.add(wrap(l.path(), () -> new ListenerConfig(name, address, tls, l.bool("http2", true), r)));
         }
         return wrap(n.path(), () -> new EdgeConfig(listeners, clusters, admin(n), limits(n),
                 (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true)));
