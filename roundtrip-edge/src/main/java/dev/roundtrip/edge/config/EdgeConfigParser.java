@@ -263,7 +263,8 @@ public final class EdgeConfigParser {
         try {
             return make.get();
         } catch (EdgeConfigException e) {
-            throw e.under(path);
+            // Getters already name the full path; record constructors name their own field only.
+            throw path.isEmpty() || e.field().startsWith(path) ? e : e.under(path);
         } catch (IllegalArgumentException e) {
             throw new EdgeConfigException(path, e.getMessage());
         }
