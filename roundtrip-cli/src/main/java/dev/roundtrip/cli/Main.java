@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 CaCommand.class,
                 dev.roundtrip.cli.dns.DnsCommand.class, dev.roundtrip.cli.dns.DigCommand.class,
+                LbCommand.class,
         },
         footer = {"", "Start with: roundtrip demo", "Details of one command: roundtrip help COMMAND"})
 public final class Main implements Runnable {

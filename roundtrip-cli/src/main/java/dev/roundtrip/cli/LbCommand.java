@@ -1,0 +1,203 @@
+package dev.roundtrip.cli;
+
+import dev.roundtrip.core.net.HostPort;
+import dev.roundtrip.core.net.Network;
+import dev.roundtrip.core.service.BoundAddress;
+import dev.roundtrip.core.timeline.MonotonicClock;
+import dev.roundtrip.edge.LoadBalancer;
+import dev.roundtrip.edge.config.AdminConfig;
+import dev.roundtrip.edge.config.ClusterConfig;
+import dev.roundtrip.edge.config.EdgeConfig;
+import dev.roundtrip.edge.config.EdgeConfigException;
+import dev.roundtrip.edge.config.EdgeConfigParser;
+import dev.roundtrip.edge.config.HealthCheckConfig;
+import dev.roundtrip.edge.config.ListenerConfig;
+import dev.roundtrip.edge.config.PolicyConfig;
+import dev.roundtrip.edge.config.RouteConfig;
+import dev.roundtrip.edge.config.TlsConfig;
+import dev.roundtrip.http.HttpLimits;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code roundtrip lb}: runs the L7 load balancer on this host until interrupted. */
+@Command(name = "lb",
+        mixinStandardHelpOptions = true,
+        description = {
+                "An L7 load balancer / reverse proxy: terminates TLS (HTTP/1.1 and HTTP/2 by ALPN, h2c in cleartext),",
+                "keeps pooled keep-alive connections to the backends, adds X-Forwarded-For/Forwarded/Via and",
+                "Server-Timing: lb, and retries a request on another backend when one fails before answering.",
+                "Quick form: --listen, --backend..., --policy; full form (listeners, routes, clusters): --config FILE."},
+        footer = {"",
+                "Examples:",
+                "  roundtrip lb --listen 127.0.0.1:8080 --backend 127.0.0.1:9001 --backend 127.0.0.1:9002",
+                "  roundtrip lb --listen 127.0.0.1:8443 --tls --backend 127.0.0.1:9001 --policy least-request --admin 127.0.0.1:9901",
+                "  roundtrip lb --config lb.yaml",
+                "",
+                "Exit codes: 0 stopped by a signal, 1 could not start, 2 bad arguments or configuration."})
+final class LbCommand implements Runnable {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML file in the full form (listeners, clusters, admin, limits).")
+    Path config;
+
+    @Option(names = "--listen", paramLabel = "ADDR:PORT", description = "Where clients connect (default: 127.0.0.1:8080, or :8443 with --tls).")
+    String listen;
+
+    @Option(names = "--tls", description = "Terminate TLS (1.3, 1.2) with ALPN h2 and http/1.1.")
+    boolean tls;
+
+    @Option(names = "--cert", paramLabel = "FILE", description = "PEM certificate chain (default: issued by the local CA for localhost and the listen address).")
+    Path cert;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "PEM private key for --cert.")
+    Path key;
+
+    @Option(names = "--name", paramLabel = "DNS", description = "A name the local-CA certificate covers (repeatable; default localhost).")
+    List<String> names = new ArrayList<>();
+
+    @Option(names = "--backend", paramLabel = "ADDR:PORT", description = "An upstream server (repeatable).")
+    List<String> backends = new ArrayList<>();
+
+    @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "round-robin",
+            description = "round-robin, least-request, hash:HEADER, cookie:NAME (default: ${DEFAULT-VALUE}).")
+    String policy;
+
+    @Option(names = "--health-check", paramLabel = "PATH", description = "Actively check each backend with GET PATH every 5 s.")
+    String healthPath;
+
+    @Option(names = "--admin", paramLabel = "ADDR:PORT", description = "Serve /metrics, /healthz and /clusters here.")
+    String admin;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "0", description = "Event loop threads (0: one per CPU).")
+    int workers;
+
+    @Option(names = "--no-h2", description = "Offer HTTP/1.1 only.")
+    boolean noH2;
+
+    @Option(names = "--no-access-log", description = "Do not log a line per request.")
+    boolean noAccessLog;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        EdgeConfig edge = buildConfig();
+        LoadBalancer lb = new LoadBalancer("lb", edge, Network.host(), MonotonicClock.SYSTEM);
+        List<BoundAddress> bound;
+        try {
+            bound = lb.start().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new CommandFailure(1, "could not start: " + describe(e.getCause()));
+        } catch (TimeoutException e) {
+            throw new CommandFailure(1, "could not start within 30 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        var out = spec.commandLine().getOut();
+        for (BoundAddress b : bound) {
+            out.println("listening: " + b);
+        }
+        for (ClusterConfig c : edge.clusters()) {
+            out.println("cluster " + c.name() + ": " + c.endpoints().stream().map(HostPort::format).toList() + " (" + policyName(c.policy()) + ")");
+        }
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                lb.stop(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // exiting anyway
+            }
+            stopped.countDown();
+        }, "lb-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    }
+
+    private static String policyName(PolicyConfig p) {
+        return switch (p) {
+            case PolicyConfig.RoundRobin r -> "round-robin";
+            case PolicyConfig.LeastRequest l -> "least-request";
+            case PolicyConfig.HashHeader h -> "hash:header:" + h.header();
+            case PolicyConfig.HashCookie c -> "hash:cookie:" + c.cookie();
+        };
+    }
+
+    EdgeConfig buildConfig() {
+        if (config != null) {
+            if (listen != null || tls || !backends.isEmpty() || admin != null) {
+                throw new CommandFailure(2, "--config FILE holds the whole configuration: leave out --listen, --tls, --backend, --admin");
+            }
+            try {
+                return EdgeConfigParser.parseFile(config);
+            } catch (EdgeConfigException e) {
+                throw new CommandFailure(2, e.getMessage());
+            }
+        }
+        if (backends.isEmpty()) {
+            throw new CommandFailure(2, "--backend ADDR:PORT is required (repeat it for each backend), or use --config FILE");
+        }
+        if ((cert == null) != (key == null)) {
+            throw new CommandFailure(2, "--cert and --key come together");
+        }
+        if (cert != null && !tls) {
+            tls = true;
+        }
+        InetSocketAddress address = address("--listen", listen != null ? listen : tls ? "127.0.0.1:8443" : "127.0.0.1:8080");
+        List<InetSocketAddress> endpoints = new ArrayList<>();
+        for (String b : backends) {
+            endpoints.add(address("--backend", b));
+        }
+        try {
+            PolicyConfig p;
+            try {
+                p = PolicyConfig.parse(policy);
+            } catch (EdgeConfigException e) {
+                throw new CommandFailure(2, "--policy: " + e.problem());
+            }
+            ClusterConfig cluster = ClusterConfig.of("default", endpoints, p);
+            if (healthPath != null) {
+                cluster = cluster.withHealthCheck(HealthCheckConfig.of(healthPath));
+            }
+            Optional<TlsConfig> tlsConfig = Optional.empty();
+            if (tls) {
+                List<String> certNames = new ArrayList<>(names.isEmpty() ? List.of("localhost") : names);
+                certNames.add(address.getAddress().getHostAddress());
+                tlsConfig = Optional.of(new TlsConfig(List.of(new TlsConfig.Certificate(certNames,
+                        Optional.ofNullable(cert), Optional.ofNullable(key))), Optional.empty()));
+            }
+            ListenerConfig listener = new ListenerConfig("default", address, tlsConfig, !noH2, List.of(RouteConfig.catchAll("default")));
+            Optional<AdminConfig> adminConfig = admin == null ? Optional.empty() : Optional.of(new AdminConfig(address("--admin", admin)));
+            return new EdgeConfig(List.of(listener), List.of(cluster), adminConfig, HttpLimits.DEFAULTS, workers, !noAccessLog);
+        } catch (EdgeConfigException e) {
+            throw new CommandFailure(2, e.getMessage());
+        }
+    }
+
+    private static InetSocketAddress address(String option, String text) {
+        try {
+            return HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(2, option + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.roundtrip.edge.admin;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The balancer's request counters and latency histograms, rendered in the Prometheus text format
+ * (version 0.0.4). Recording is lock-free (LongAdder per series) and safe from every event loop;
+ * gauges of pools, health and connections are rendered by the caller from live state.
+ */
+public final class EdgeMetrics {
+    /** Histogram bucket bounds in seconds. */
+    static final double[] BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+    private record RequestKey(String listener, String cluster, int code) {}
+
+    private static final class Histogram {
+        final LongAdder[] counts = new LongAdder[BUCKETS.length];
+        final LongAdder count = new LongAdder();
+        final DoubleAdder sum = new DoubleAdder();
+
+        Histogram() {
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = new LongAdder();
+            }
+        }
+
+        void observe(double seconds) {
+            for (int i = 0; i < BUCKETS.length; i++) {
+                if (seconds <= BUCKETS[i]) {
+                    counts[i].increment();
+                    break;
+                }
+            }
+            count.increment();
+            sum.add(seconds);
+        }
+    }
+
+    private final ConcurrentHashMap<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Histogram> latency = new ConcurrentHashMap<>();
+
+    /**
+     * One request answered.
+     *
+     * @param cluster the cluster it was routed to, or "" when none (404, 400)
+     * @param durationNanos time inside the balancer, from request received to response written
+     */
+    public void request(String listener, String cluster, int code, long durationNanos) {
+        requests.computeIfAbsent(new RequestKey(listener, cluster, code), k -> new LongAdder()).increment();
+        latency.computeIfAbsent(cluster, k -> new Histogram()).observe(durationNanos / 1e9);
+    }
+
+    /** Requests answered with {@code code} on any listener and cluster. */
+    public long requests(int code) {
+        return requests.entrySet().stream().filter(e -> e.getKey().code() == code).mapToLong(e -> e.getValue().sum()).sum();
+    }
+
+    /** Appends the counters and histograms. */
+    public void render(StringBuilder out) {
+        out.append("# HELP roundtrip_lb_requests_total Requests answered, by listener, cluster and status code.\n");
+        out.append("# TYPE roundtrip_lb_requests_total counter\n");
+        Map<String, Long> sorted = new TreeMap<>();
+        requests.forEach((k, v) -> sorted.put("{listener=\"" + k.listener() + "\",cluster=\"" + k.cluster() + "\",code=\"" + k.code() + "\"}", v.sum()));
+        sorted.forEach((labels, v) -> out.append("roundtrip_lb_requests_total").append(labels).append(' ').append(v).append('\n'));
+        out.append("# HELP roundtrip_lb_request_duration_seconds Time inside the balancer per request, upstream connect and wait included.\n");
+        out.append("# TYPE roundtrip_lb_request_duration_seconds histogram\n");
+        new TreeMap<>(latency).forEach((cluster, h) -> {
+            long cumulative = 0;
+            for (int i = 0; i < BUCKETS.length; i++) {
+                cumulative += h.counts[i].sum();
+                out.append("roundtrip_lb_request_duration_seconds_bucket{cluster=\"").append(cluster).append("\",le=\"")
+                        .append(format(BUCKETS[i])).append("\"} ").append(cumulative).append('\n');
+            }
+            long count = h.count.sum();
+            out.append("roundtrip_lb_request_duration_seconds_bucket{cluster=\"").append(cluster).append("\",le=\"+Inf\"} ").append(count).append('\n');
+            out.append("roundtrip_lb_request_duration_seconds_sum{cluster=\"").append(cluster).append("\"} ")
+                    .append(String.format(Locale.ROOT, "%.6f", h.sum.sum())).append('\n');
+            out.append("roundtrip_lb_request_duration_seconds_count{cluster=\"").append(cluster).append("\"} ").append(count).append('\n');
+        });
+    }
+
+    static String format(double d) {
+        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    }
+}

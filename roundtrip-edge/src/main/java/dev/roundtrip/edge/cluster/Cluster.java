@@ -1,0 +1,169 @@
+package dev.roundtrip.edge.cluster;
+
+import dev.roundtrip.core.timeline.MonotonicClock;
+import dev.roundtrip.edge.balance.BalancePolicy;
+import dev.roundtrip.edge.config.ClusterConfig;
+import dev.roundtrip.edge.config.PolicyConfig;
+import dev.roundtrip.edge.health.EndpointHealth;
+import dev.roundtrip.http.client.UpstreamFailure;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cluster at run time: its endpoints with their health, its balancing policy and retry budget.
+ * Picks the endpoint for each attempt and takes each attempt's outcome into the endpoints' health.
+ * Thread-safe.
+ */
+public final class Cluster {
+    private static final Logger log = LoggerFactory.getLogger(Cluster.class);
+
+    private final ClusterConfig config;
+    private final List<Endpoint> endpoints;
+    private final BalancePolicy policy;
+    private final RetryBudget budget;
+    private final MonotonicClock clock;
+    private final LongAdder retries = new LongAdder();
+    private final LongAdder budgetExhausted = new LongAdder();
+    private final LongAdder staleRetries = new LongAdder();
+
+    /** @param firstId the id of this cluster's first endpoint (ids are dense across the balancer) */
+    public Cluster(ClusterConfig config, int firstId, MonotonicClock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.endpoints = java.util.stream.IntStream.range(0, config.endpoints().size())
+                .mapToObj(i -> new Endpoint(firstId + i, config.name(), config.endpoints().get(i),
+                        new EndpointHealth(config.healthCheck().orElse(null), config.outlierDetection())))
+                .toList();
+        this.policy = BalancePolicy.of(config.policy(), endpoints);
+        this.budget = new RetryBudget(config.retry().budgetPercent(), config.retry().minRetriesPerSecond(), clock);
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    public List<Endpoint> endpoints() {
+        return endpoints;
+    }
+
+    public long retries() {
+        return retries.sum();
+    }
+
+    /** Retries of requests whose pooled connection the upstream had closed (the keep-alive race). */
+    public long staleConnectionRetries() {
+        return staleRetries.sum();
+    }
+
+    /** Counts a retry after the keep-alive race (outside the budget). */
+    public void failedOnStaleConnection() {
+        staleRetries.increment();
+        retries.increment();
+    }
+
+    public long retriesDeniedByBudget() {
+        return budgetExhausted.sum();
+    }
+
+    /** The value the hashing policy hashes, or null (no hashing policy, or the request lacks it). */
+    public String hashKey(HttpHeaders headers) {
+        return switch (config.policy()) {
+            case PolicyConfig.HashHeader h -> headers.get(h.header());
+            case PolicyConfig.HashCookie c -> cookie(headers, c.cookie());
+            default -> null;
+        };
+    }
+
+    private static String cookie(HttpHeaders headers, String name) {
+        for (String header : headers.getAll(HttpHeaderNames.COOKIE)) {
+            for (Cookie cookie : ServerCookieDecoder.LAX.decodeAll(header)) {
+                if (cookie.name().equals(name)) {
+                    return cookie.value();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The endpoint for the next attempt: a usable one not tried yet, else a usable one already
+     * tried (a fresh connection to it may work), else null (the caller answers 503).
+     */
+    public Endpoint pick(String hashKey, Set<Endpoint> tried) {
+        long now = clock.nanoTime();
+        Endpoint e = policy.pick(endpoints, x -> !tried.contains(x) && x.health().isAvailable(now), hashKey);
+        if (e == null && !tried.isEmpty()) {
+            e = policy.pick(endpoints, x -> x.health().isAvailable(now), hashKey);
+        }
+        return e;
+    }
+
+    /** Counts an original request into the retry budget. */
+    public void requestStarted() {
+        budget.requestStarted();
+    }
+
+    /** Asks the retry budget for one retry; counts the answer. */
+    public boolean tryRetry() {
+        if (budget.tryRetry()) {
+            retries.increment();
+            return true;
+        }
+        budgetExhausted.increment();
+        return false;
+    }
+
+    /** An attempt on {@code e} got a response with {@code status}. */
+    public void responded(Endpoint e, int status) {
+        if (status >= 500) {
+            failed(e, "answered " + status);
+        } else {
+            e.health().requestSucceeded();
+        }
+    }
+
+    /** An attempt on {@code e} failed; connect failures and gateway failures count toward ejection. */
+    public void failed(Endpoint e, UpstreamFailure failure) {
+        if (failure.kind() == UpstreamFailure.Kind.POOL_FULL) {
+            return; // our own limit, not the endpoint's fault
+        }
+        failed(e, failure.detail());
+    }
+
+    private void failed(Endpoint e, String why) {
+        long now = clock.nanoTime();
+        int ejected = 0;
+        for (Endpoint x : endpoints) {
+            if (x.health().isEjected(now)) {
+                ejected++;
+            }
+        }
+        int maxEjected = Math.max(1, endpoints.size() * config.outlierDetection().maxEjectionPercent() / 100);
+        if (e.health().requestFailed(now, ejected < maxEjected) == EndpointHealth.Change.EJECTED) {
+            e.ejectionsCounter.increment();
+            log.warn("cluster {}: ejected {} after {} consecutive failures (last: {})", name(), e.label(),
+                    config.outlierDetection().consecutiveFailures(), why);
+        }
+    }
+
+    /** Ejections of {@code e} so far. */
+    public static long ejections(Endpoint e) {
+        return e.ejectionsCounter.sum();
+    }
+
+    /** Whether the retry policy lets this method be sent twice. */
+    public boolean mayRepeat(String method) {
+        return config.retry().mayRepeat(method);
+    }
+}

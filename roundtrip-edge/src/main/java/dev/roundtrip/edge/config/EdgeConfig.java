@@ -1,0 +1,64 @@
+package dev.roundtrip.edge.config;
+
+import dev.roundtrip.http.HttpLimits;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole load balancer, in Envoy's model: listeners (address, TLS, protocols) hold routes
+ * (host and path-prefix match), routes name clusters, clusters hold endpoints and their policy,
+ * health check, pool, timeouts and retry policy. Immutable; validated as a whole here (every route
+ * names a cluster that exists, names are unique), field by field in each record.
+ *
+ * @param listeners where clients connect; at least one
+ * @param clusters the upstream groups routes send to; at least one
+ * @param admin where {@code /metrics} and {@code /healthz} are served, if anywhere
+ * @param limits limits applied to every downstream connection
+ * @param workers event loop threads; 0 means one per available CPU
+ * @param accessLog whether to log one line per request (logger {@code dev.roundtrip.edge.access})
+ */
+public record EdgeConfig(List<ListenerConfig> listeners, List<ClusterConfig> clusters, Optional<AdminConfig> admin,
+        HttpLimits limits, int workers, boolean accessLog) {
+
+    public EdgeConfig {
+        listeners = List.copyOf(listeners);
+        clusters = List.copyOf(clusters);
+        if (listeners.isEmpty()) {
+            throw new EdgeConfigException("listeners", "is empty (at least one listener is needed)");
+        }
+        if (clusters.isEmpty()) {
+            throw new EdgeConfigException("clusters", "is empty (at least one cluster is needed)");
+        }
+        if (workers < 0) {
+            throw new EdgeConfigException("workers", "'" + workers + "' is negative (allowed: 0 for one per CPU, or a thread count)");
+        }
+        Set<String> clusterNames = new HashSet<>();
+        for (int i = 0; i < clusters.size(); i++) {
+            if (!clusterNames.add(clusters.get(i).name())) {
+                throw new EdgeConfigException("clusters[" + i + "].name", "'" + clusters.get(i).name() + "' is used twice (names must be unique)");
+            }
+        }
+        Set<String> listenerNames = new HashSet<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            ListenerConfig l = listeners.get(i);
+            if (!listenerNames.add(l.name())) {
+                throw new EdgeConfigException("listeners[" + i + "].name", "'" + l.name() + "' is used twice (names must be unique)");
+            }
+            for (int r = 0; r < l.routes().size(); r++) {
+                String cluster = l.routes().get(r).cluster();
+                if (!clusterNames.contains(cluster)) {
+                    throw new EdgeConfigException("listeners[" + i + "].routes[" + r + "].cluster",
+                            "'" + cluster + "' is not a cluster (allowed: " + String.join(", ", clusterNames.stream().sorted().toList()) + ")");
+                }
+            }
+        }
+    }
+
+    /** The cluster named {@code name}. */
+    public ClusterConfig cluster(String name) {
+        return clusters.stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no cluster " + name));
+    }
+}

@@ -1,0 +1,278 @@
+package dev.roundtrip.edge.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.roundtrip.http.HttpLimits;
+import dev.roundtrip.http.client.PoolSettings;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads an {@link EdgeConfig} from YAML or JSON: the file of {@code roundtrip lb --config FILE},
+ * or the {@code settings} of a topology's load-balancer service. Validation happens in the same
+ * step; every error names the key path, the value and what is allowed.
+ *
+ * <p>Full form (Envoy's model):
+ * <pre>
+ * listeners:
+ *   - name: public                      # default listener-N
+ *     address: 198.18.0.10:443
+ *     tls:                              # omit for cleartext; "tls: true" = local CA cert for "localhost" + the address
+ *       certificates:
+ *         - names: [api.example.com]    # SNI names; the first certificate is the default
+ *           cert: /path/cert.pem        # cert + key, or neither (the local CA issues one)
+ *           key: /path/key.pem
+ *       ca_dir: ~/.roundtrip/ca
+ *     http2: true                       # ALPN h2 over TLS, h2c in cleartext (default true)
+ *     routes:
+ *       - match: { hosts: ["*"], path_prefix: / }
+ *         cluster: app
+ * clusters:
+ *   - name: app
+ *     endpoints: [198.18.1.10:8080, 198.18.1.11:8080]
+ *     policy: round-robin               # least-request | hash:header:NAME | hash:cookie:NAME
+ *     health_check: { path: /healthz, interval: 5s, timeout: 1s, healthy_threshold: 2, unhealthy_threshold: 3 }
+ *     outlier_detection: { consecutive_failures: 5, base_ejection_time: 10s, max_ejection_percent: 50 }
+ *     pool: { max_connections: 1024, max_pending: 1024, idle_timeout: 30s, max_response_bytes: 64MiB }
+ *     timeouts: { connect: 2s, response: 15s }
+ *     retry_policy: { num_retries: 2, retry_on_methods: [POST], retry_budget: { budget_percent: 20, min_retries_per_second: 10 } }
+ * admin: { address: 127.0.0.1:9901 }
+ * limits: { max_request_line_bytes: 8KiB, max_header_bytes: 64KiB, max_body_bytes: 10MiB, header_read_timeout: 10s,
+ *           idle_timeout: 60s, max_connections: 10000, max_concurrent_streams: 100, max_resets_per_window: 200, reset_window: 30s }
+ * workers: 0
+ * access_log: true
+ * </pre>
+ * Short form (one listener, one cluster named "default"): {@code listen}, {@code tls},
+ * {@code backends}, {@code policy}, {@code health_check} and the cluster keys above, plus
+ * {@code admin}, {@code limits}, {@code workers}, {@code access_log}. In a topology
+ * {@code listen} defaults to the service's own address.
+ */
+public final class EdgeConfigParser {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final String[] CLUSTER_KEYS = {"policy", "health_check", "outlier_detection", "pool", "timeouts", "retry_policy"};
+
+    private EdgeConfigParser() {}
+
+    /** Parses a YAML or JSON file; errors are prefixed with the file name. */
+    public static EdgeConfig parseFile(Path file) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new EdgeConfigException(file.toString(), "cannot read: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            throw new EdgeConfigException(file.toString(), "is empty");
+        }
+        try {
+            return parse(root, "", null);
+        } catch (EdgeConfigException e) {
+            throw new EdgeConfigException(file + ": " + e.field(), e.problem());
+        }
+    }
+
+    /**
+     * Parses a node whose errors are reported under {@code path} (e.g. the topology's
+     * "hosts[2].services[0].settings"); {@code defaultListen} is used by the short form when it
+     * has no {@code listen} key (may be null: then {@code listen} is required).
+     */
+    public static EdgeConfig parse(JsonNode root, String path, InetSocketAddress defaultListen) {
+        ConfigNode n = new ConfigNode(root, path);
+        if (n.has("listeners") || n.has("clusters")) {
+            return parseFull(n);
+        }
+        return parseShort(n, defaultListen);
+    }
+
+    private static EdgeConfig parseFull(ConfigNode n) {
+        n.onlyKeys("listeners", "clusters", "admin", "limits", "workers", "access_log");
+        List<ClusterConfig> clusters = n.list("clusters", c -> {
+            c.onlyKeys(concat(CLUSTER_KEYS, "name", "endpoints"));
+            return cluster(c, c.string("name"), c.list("endpoints", e -> ConfigNode.parseAddress(e.text(), e.path())));
+        });
+        if (!n.has("listeners")) {
+            throw n.error("listeners", "is missing (at least one listener is needed)");
+        }
+        if (!n.has("clusters")) {
+            throw n.error("clusters", "is missing (at least one cluster is needed)");
+        }
+        List<ListenerConfig> listeners = new ArrayList<>();
+        List<ConfigNode> listenerNodes = n.list("listeners", l -> l);
+        for (int i = 0; i < listenerNodes.size(); i++) {
+            ConfigNode l = listenerNodes.get(i).onlyKeys("name", "address", "tls", "http2", "routes");
+            InetSocketAddress address = l.address("address");
+            List<RouteConfig> routes = l.list("routes", EdgeConfigParser::route);
+            if (routes.isEmpty() && clusters.size() == 1) {
+                routes = List.of(RouteConfig.catchAll(clusters.getFirst().name()));
+            }
+            final List<RouteConfig> r = routes;
+            final String name = l.string("name", "listener-" + i);
+            final Optional<TlsConfig> tls = tls(l, address);
+            listeners.add(wrap(l.path(), () -> new ListenerConfig(name, address, tls, l.bool("http2", true), r)));
+        }
+        return wrap(n.path(), () -> new EdgeConfig(listeners, clusters, admin(n), limits(n),
+                (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true)));
+    }
+
+    private static EdgeConfig parseShort(ConfigNode n, InetSocketAddress defaultListen) {
+        n.onlyKeys(concat(CLUSTER_KEYS, "listen", "tls", "http2", "backends", "admin", "limits", "workers", "access_log"));
+        InetSocketAddress listen = n.has("listen") ? n.address("listen") : defaultListen;
+        if (listen == null) {
+            throw n.error("listen", "is missing (allowed: ADDR:PORT, e.g. 127.0.0.1:8080; or use the full form with 'listeners')");
+        }
+        if (!n.has("backends")) {
+            throw n.error("backends", "is missing (allowed: a list of ADDR:PORT)");
+        }
+        ClusterConfig cluster = cluster(n, "default", n.list("backends", e -> ConfigNode.parseAddress(e.text(), e.path())));
+        ListenerConfig listener = wrap(n.path(), () -> new ListenerConfig("default", listen, tls(n, listen), n.bool("http2", true),
+                List.of(RouteConfig.catchAll("default"))));
+        return wrap(n.path(), () -> new EdgeConfig(List.of(listener), List.of(cluster), admin(n), limits(n),
+                (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true)));
+    }
+
+    private static ClusterConfig cluster(ConfigNode c, String name, List<InetSocketAddress> endpoints) {
+        if (endpoints.isEmpty()) {
+            throw c.error(c.has("backends") ? "backends" : "endpoints", "is empty (at least one ADDR:PORT is needed)");
+        }
+        if (new HashSet<>(endpoints).size() != endpoints.size()) {
+            throw c.error(c.has("backends") ? "backends" : "endpoints", "lists an address twice");
+        }
+        PolicyConfig policy;
+        try {
+            policy = PolicyConfig.parse(c.string("policy", "round-robin"));
+        } catch (EdgeConfigException e) {
+            throw c.error("policy", e.problem());
+        }
+        Optional<HealthCheckConfig> hc = c.optChild("health_check").map(h -> {
+            h.onlyKeys("path", "interval", "timeout", "healthy_threshold", "unhealthy_threshold");
+            HealthCheckConfig d = HealthCheckConfig.of("/");
+            return wrap(h.path(), () -> new HealthCheckConfig(h.string("path", "/healthz"), h.duration("interval", d.interval()),
+                    h.duration("timeout", d.timeout()), (int) h.integer("healthy_threshold", d.healthyThreshold(), 1, 100),
+                    (int) h.integer("unhealthy_threshold", d.unhealthyThreshold(), 1, 100)));
+        });
+        OutlierDetectionConfig od = c.optChild("outlier_detection").map(o -> {
+            o.onlyKeys("consecutive_failures", "base_ejection_time", "max_ejection_percent");
+            OutlierDetectionConfig d = OutlierDetectionConfig.DEFAULTS;
+            return wrap(o.path(), () -> new OutlierDetectionConfig((int) o.integer("consecutive_failures", d.consecutiveFailures(), 1, 1000),
+                    o.duration("base_ejection_time", d.baseEjectionTime()), (int) o.integer("max_ejection_percent", d.maxEjectionPercent(), 0, 100)));
+        }).orElse(OutlierDetectionConfig.DEFAULTS);
+        PoolSettings dp = PoolSettings.DEFAULTS;
+        Optional<ConfigNode> pool = c.optChild("pool").map(p -> p.onlyKeys("max_connections", "max_pending", "idle_timeout", "max_response_bytes"));
+        Optional<ConfigNode> timeouts = c.optChild("timeouts").map(t -> t.onlyKeys("connect", "response"));
+        PoolSettings ps = new PoolSettings(
+                (int) (long) pool.map(p -> p.integer("max_connections", dp.maxConnections(), 1, 1_000_000)).orElse((long) dp.maxConnections()),
+                (int) (long) pool.map(p -> p.integer("max_pending", dp.maxPending(), 0, 1_000_000)).orElse((long) dp.maxPending()),
+                timeouts.map(t -> t.duration("connect", dp.connectTimeout())).orElse(dp.connectTimeout()),
+                pool.map(p -> p.duration("idle_timeout", dp.idleTimeout())).orElse(dp.idleTimeout()),
+                (int) (long) pool.map(p -> p.bytes("max_response_bytes", dp.maxResponseBytes(), Integer.MAX_VALUE)).orElse((long) dp.maxResponseBytes()));
+        Duration response = timeouts.map(t -> t.duration("response", Duration.ofSeconds(15))).orElse(Duration.ofSeconds(15));
+        RetryConfig retry = c.optChild("retry_policy").map(r -> {
+            r.onlyKeys("num_retries", "retry_on_methods", "retry_budget");
+            RetryConfig d = RetryConfig.DEFAULTS;
+            Optional<ConfigNode> budget = r.optChild("retry_budget").map(b -> b.onlyKeys("budget_percent", "min_retries_per_second"));
+            return wrap(r.path(), () -> new RetryConfig((int) r.integer("num_retries", d.numRetries(), 0, 10),
+                    budget.map(b -> b.number("budget_percent", d.budgetPercent(), 0, 100)).orElse(d.budgetPercent()),
+                    (int) (long) budget.map(b -> b.integer("min_retries_per_second", d.minRetriesPerSecond(), 0, 100_000))
+                            .orElse((long) d.minRetriesPerSecond()),
+                    new HashSet<>(r.list("retry_on_methods", ConfigNode::text))));
+        }).orElse(RetryConfig.DEFAULTS);
+        return wrap(c.path(), () -> new ClusterConfig(name, endpoints, policy, hc, od, ps, response, retry));
+    }
+
+    private static RouteConfig route(ConfigNode r) {
+        r.onlyKeys("match", "cluster");
+        List<String> hosts = List.of("*");
+        String prefix = "/";
+        if (r.has("match")) {
+            ConfigNode m = r.child("match").onlyKeys("hosts", "host", "path_prefix");
+            if (m.has("host")) {
+                hosts = List.of(m.string("host"));
+            }
+            if (m.has("hosts")) {
+                hosts = m.list("hosts", ConfigNode::text);
+            }
+            prefix = m.string("path_prefix", "/");
+        }
+        final List<String> h = hosts;
+        final String p = prefix;
+        return wrap(r.path(), () -> new RouteConfig(h, p, r.string("cluster")));
+    }
+
+    private static Optional<TlsConfig> tls(ConfigNode n, InetSocketAddress address) {
+        if (!n.has("tls")) {
+            return Optional.empty();
+        }
+        JsonNode raw = n.raw().get("tls");
+        List<String> defaultNames = List.of("localhost", address.getAddress().getHostAddress());
+        if (raw.isBoolean()) {
+            return raw.asBoolean()
+                    ? Optional.of(new TlsConfig(List.of(new TlsConfig.Certificate(defaultNames, Optional.empty(), Optional.empty())), Optional.empty()))
+                    : Optional.empty();
+        }
+        ConfigNode t = n.child("tls").onlyKeys("certificates", "ca_dir");
+        List<TlsConfig.Certificate> certs = t.list("certificates", c -> {
+            c.onlyKeys("names", "cert", "key");
+            return wrap(c.path(), () -> new TlsConfig.Certificate(c.has("names") ? c.list("names", ConfigNode::text) : defaultNames,
+                    Optional.ofNullable(c.string("cert", null)).map(Path::of),
+                    Optional.ofNullable(c.string("key", null)).map(Path::of)));
+        });
+        if (certs.isEmpty()) {
+            certs = List.of(new TlsConfig.Certificate(defaultNames, Optional.empty(), Optional.empty()));
+        }
+        List<TlsConfig.Certificate> cs = certs;
+        return Optional.of(wrap(t.path(), () -> new TlsConfig(cs, Optional.ofNullable(t.string("ca_dir", null)).map(EdgeConfigParser::expandHome))));
+    }
+
+    private static Path expandHome(String p) {
+        return p.startsWith("~/") ? Path.of(System.getProperty("user.home"), p.substring(2)) : Path.of(p);
+    }
+
+    private static Optional<AdminConfig> admin(ConfigNode n) {
+        return n.optChild("admin").map(a -> new AdminConfig(a.onlyKeys("address").address("address")));
+    }
+
+    private static HttpLimits limits(ConfigNode n) {
+        HttpLimits d = HttpLimits.DEFAULTS;
+        if (!n.has("limits")) {
+            return d;
+        }
+        ConfigNode l = n.child("limits").onlyKeys("max_request_line_bytes", "max_header_bytes", "max_body_bytes", "header_read_timeout",
+                "idle_timeout", "max_connections", "max_concurrent_streams", "max_resets_per_window", "reset_window");
+        return wrap(l.path(), () -> new HttpLimits(
+                (int) l.bytes("max_request_line_bytes", d.maxInitialLineBytes(), 1024 * 1024),
+                (int) l.bytes("max_header_bytes", d.maxHeaderBytes(), 16 * 1024 * 1024),
+                l.bytes("max_body_bytes", d.maxBodyBytes(), Integer.MAX_VALUE),
+                l.duration("header_read_timeout", d.headerReadTimeout()),
+                l.duration("idle_timeout", d.idleTimeout()),
+                (int) l.integer("max_connections", d.maxConnections(), 1, 10_000_000),
+                (int) l.integer("max_concurrent_streams", d.maxConcurrentStreams(), 1, 1_000_000),
+                (int) l.integer("max_resets_per_window", d.maxResetsPerWindow(), 1, 1_000_000),
+                l.duration("reset_window", d.resetWindow())));
+    }
+
+    /** Runs a record constructor, putting its validation errors under {@code path}. */
+    private static <T> T wrap(String path, java.util.function.Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (EdgeConfigException e) {
+            // Getters already name the full path; record constructors name their own field only.
+            throw path.isEmpty() || e.field().startsWith(path) ? e : e.under(path);
+        } catch (IllegalArgumentException e) {
+            throw new EdgeConfigException(path, e.getMessage());
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.roundtrip.edge.config;
+
+import java.util.Locale;
+
+/** How a cluster picks an endpoint for a request. */
+public sealed interface PolicyConfig {
+    String ALLOWED = "round-robin, least-request, hash:header:NAME, hash:cookie:NAME";
+
+    /** Each endpoint in turn. */
+    record RoundRobin() implements PolicyConfig {}
+
+    /** The less busy of two endpoints picked at random (power of two choices). */
+    record LeastRequest() implements PolicyConfig {}
+
+    /** Consistent hashing (a ring) on a request header: the same value sticks to the same endpoint. */
+    record HashHeader(String header) implements PolicyConfig {}
+
+    /** Consistent hashing on a cookie's value (session stickiness). */
+    record HashCookie(String cookie) implements PolicyConfig {}
+
+    /**
+     * Parses the command-line and YAML spelling: {@code round-robin}, {@code least-request},
+     * {@code hash:header:NAME} (or {@code hash:NAME}), {@code cookie:NAME} (or {@code hash:cookie:NAME}).
+     */
+    static PolicyConfig parse(String text) {
+        String t = text.strip();
+        String lower = t.toLowerCase(Locale.ROOT);
+        if (lower.equals("round-robin") || lower.equals("round_robin")) {
+            return new RoundRobin();
+        }
+        if (lower.equals("least-request") || lower.equals("least_request")) {
+            return new LeastRequest();
+        }
+        String rest = null;
+        boolean cookie = false;
+        if (lower.startsWith("hash:cookie:")) {
+            rest = t.substring("hash:cookie:".length());
+            cookie = true;
+        } else if (lower.startsWith("cookie:")) {
+            rest = t.substring("cookie:".length());
+            cookie = true;
+        } else if (lower.startsWith("hash:header:")) {
+            rest = t.substring("hash:header:".length());
+        } else if (lower.startsWith("hash:")) {
+            rest = t.substring("hash:".length());
+        }
+        if (rest == null || rest.isBlank() || !rest.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
+            throw new EdgeConfigException("", "'" + text + "' is not a policy (allowed: " + ALLOWED + ")");
+        }
+        return cookie ? new HashCookie(rest) : new HashHeader(rest);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.roundtrip.edge.proxy;
+
+import dev.roundtrip.core.timeline.ServerTiming;
+import dev.roundtrip.edge.cluster.Cluster;
+import dev.roundtrip.edge.cluster.Endpoint;
+import dev.roundtrip.edge.cluster.RetryDecision;
+import dev.roundtrip.edge.config.RouteConfig;
+import dev.roundtrip.http.ConnectionInfo;
+import dev.roundtrip.http.PlainResponses;
+import dev.roundtrip.http.client.ExchangeListener;
+import dev.roundtrip.http.client.UpstreamFailure;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One downstream request through the balancer, the steps written down once in {@link #start()}:
+ * check the request, route it to a cluster, rewrite its headers, then attempt upstream endpoints
+ * (picked by the cluster's policy) until one answers or {@link RetryDecision} says to give up;
+ * answer the client with the upstream's response (hop-by-hop headers removed, Via and
+ * {@code Server-Timing: lb} added) or with a 502/503/504 naming the cause; log and count it.
+ *
+ * <p>Runs entirely on the downstream channel's event loop.
+ */
+final class ProxyExchange {
+    private final ListenerContext context;
+    private final ChannelHandlerContext ctx;
+    private final FullHttpRequest request;
+    private final Runnable done;
+    private final long startNanos;
+    private final ConnectionInfo conn;
+    private final String method;
+    private final String target;
+    private Cluster cluster;
+    private String hashKey;
+    private String traceparent = "";
+    private final Set<Endpoint> tried = new HashSet<>(4);
+    private final List<String> failures = new ArrayList<>(2);
+    private int attempts;
+    private boolean staleRetried;
+    private Endpoint lastEndpoint;
+    private long upstreamNanos = -1;
+    private boolean finished;
+
+    ProxyExchange(ListenerContext context, ChannelHandlerContext ctx, FullHttpRequest request, Runnable done) {
+        this.context = context;
+        this.ctx = ctx;
+        this.request = request;
+        this.done = done;
+        this.startNanos = context.clock().nanoTime();
+        this.conn = ConnectionInfo.of(ctx.channel());
+        this.method = request.method().name();
+        this.target = request.uri();
+        context.inFlight().incrementAndGet();
+    }
+
+    /** Check, route, rewrite, send. */
+    void start() {
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host == null && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+            answer(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 request without a Host header");
+            return;
+        }
+        String path = ForwardedHeaders.originForm(target);
+        RouteConfig route = context.router().route(host, path);
+        if (route == null) {
+            answer(HttpResponseStatus.NOT_FOUND, "no route for host '" + (host == null ? "" : host) + "' and path " + path);
+            return;
+        }
+        cluster = context.clusters().get(route.cluster());
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        request.setUri(path);
+        ForwardedHeaders.forUpstream(request.headers(), conn);
+        traceparent = TraceContext.ensure(request.headers());
+        HttpUtil.setContentLength(request, request.content().readableBytes());
+        hashKey = cluster.hashKey(request.headers());
+        cluster.requestStarted();
+        attempt();
+    }
+
+    private void attempt() {
+        Endpoint endpoint = cluster.pick(hashKey, tried);
+        if (endpoint == null) {
+            answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy endpoint in cluster " + cluster.name()
+                    + (failures.isEmpty() ? "" : " (after: " + String.join("; ", failures) + ")"));
+            return;
+        }
+        attempts++;
+        tried.add(endpoint);
+        lastEndpoint = endpoint;
+        endpoint.requestStarted();
+        context.pools().pool(ctx.channel().eventLoop(), endpoint)
+                .send(request.retainedDuplicate(), cluster.config().responseTimeout().toNanos(), new Attempt(endpoint));
+    }
+
+    /** One try on one endpoint. */
+    private final class Attempt implements ExchangeListener {
+        private final Endpoint endpoint;
+        private final long sentNanos = context.clock().nanoTime();
+        private boolean reused;
+
+        Attempt(Endpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public void connectionAcquired(boolean reusedConnection, long connectNanos) {
+            reused = reusedConnection;
+        }
+
+        @Override
+        public void responseReceived(FullHttpResponse response) {
+            endpoint.requestFinished();
+            upstreamNanos = context.clock().nanoTime() - sentNanos;
+            cluster.responded(endpoint, response.status().code());
+            ForwardedHeaders.forDownstream(response.headers(), conn.viaVersion());
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+            write(response, endpoint.label());
+        }
+
+        @Override
+        public void failed(UpstreamFailure failure) {
+            endpoint.requestFinished();
+            cluster.failed(endpoint, failure);
+            failures.add(endpoint.label() + ": " + failure.detail());
+            boolean staleRace = reused && !staleRetried && failure.kind() == UpstreamFailure.Kind.CLOSED_BEFORE_RESPONSE;
+            RetryDecision decision = RetryDecision.decide(failure.kind(), method, attempts, cluster.config().retry(), staleRace,
+                    cluster::tryRetry);
+            if (staleRace && decision instanceof RetryDecision.Retry) {
+                staleRetried = true;
+                cluster.failedOnStaleConnection();
+            }
+            switch (decision) {
+                case RetryDecision.Retry r -> attempt();
+                case RetryDecision.GiveUp g -> answer(g.status(), "upstream " + String.join("; then ", failures)
+                        + " (cluster " + cluster.name() + ")" + (g.reason().isEmpty() ? "" : "; " + g.reason()));
+            }
+        }
+    }
+
+    /** Answers the client with an error the balancer produced. */
+    private void answer(HttpResponseStatus status, String message) {
+        write(PlainResponses.of(ctx.alloc(), status, status.code() + " " + status.reasonPhrase() + ": " + message),
+                lastEndpoint == null ? "" : lastEndpoint.label());
+    }
+
+    private void write(FullHttpResponse response, String upstream) {
+        if (finished) {
+            response.release();
+            return;
+        }
+        finished = true;
+        long lbNanos = context.clock().nanoTime() - startNanos;
+        response.headers().add("server-timing", new ServerTiming("lb", lbNanos / 1e6, "").toHeaderValue());
+        int status = response.status().code();
+        long bytes = response.content().readableBytes();
+        String clusterName = cluster == null ? "" : cluster.name();
+        context.metrics().request(context.listener(), clusterName, status, lbNanos);
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(response);
+        } else {
+            response.release();
+        }
+        if (context.accessLog().enabled()) {
+            context.accessLog().log(new AccessLog.Entry(conn.remote().getAddress().getHostAddress(), method, target, conn.protocol(),
+                    status, bytes, lbNanos, upstream, upstreamNanos, Math.max(0, attempts - 1), clusterName, traceparent));
+        }
+        request.release();
+        context.inFlight().decrementAndGet();
+        done.run();
+    }
+
+    static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.roundtrip.edge.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+
+/**
+ * The last handler of a downstream HTTP/1.1 connection or HTTP/2 stream: proxies its requests one
+ * at a time, in order (pipelined HTTP/1.1 requests wait in a short queue; past
+ * {@value #MAX_QUEUED} the connection stops reading until the queue drains). Each request is one
+ * {@link ProxyExchange}.
+ */
+public final class ProxyHandler extends ChannelInboundHandlerAdapter {
+    static final int MAX_QUEUED = 16;
+
+    private final ListenerContext context;
+    private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private boolean busy;
+
+    public ProxyHandler(ListenerContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (busy) {
+            queued.add(request);
+            if (queued.size() >= MAX_QUEUED) {
+                ctx.channel().config().setAutoRead(false);
+            }
+            return;
+        }
+        start(request);
+    }
+
+    private void start(FullHttpRequest request) {
+        busy = true;
+        new ProxyExchange(context, ctx, request, this::exchangeDone).start();
+    }
+
+    private void exchangeDone() {
+        busy = false;
+        FullHttpRequest next = queued.poll();
+        if (next != null) {
+            if (ctx.channel().isActive()) {
+                start(next);
+            } else {
+                next.release();
+                releaseQueued();
+            }
+        } else if (!ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releaseQueued();
+        ctx.fireChannelInactive();
+    }
+
+    private void releaseQueued() {
+        FullHttpRequest r;
+        while ((r = queued.poll()) != null) {
+            r.release();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.roundtrip.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.roundtrip.edge.config.EdgeConfig;
+import dev.roundtrip.edge.config.EdgeConfigException;
+import dev.roundtrip.edge.config.EdgeConfigParser;
+import dev.roundtrip.edge.config.PolicyConfig;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class EdgeConfigParserTest {
+    static EdgeConfig parse(String yaml) throws Exception {
+        return EdgeConfigParser.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml), "", new InetSocketAddress("198.18.0.10", 443));
+    }
+
+    static void fails(String yaml, String message) {
+        assertThatThrownBy(() -> parse(yaml)).isInstanceOf(EdgeConfigException.class).hasMessage(message);
+    }
+
+    @Test
+    void fullFormBuildsListenersRoutesClustersAndEndpoints() throws Exception {
+        EdgeConfig c = parse("""
+                listeners:
+                  - name: public
+                    address: 198.18.0.10:443
+                    tls: { certificates: [ { names: [api.example.com, "*.example.com"] } ] }
+                    routes:
+                      - match: { hosts: [api.example.com], path_prefix: /users }
+                        cluster: users
+                      - cluster: rest
+                clusters:
+                  - name: users
+                    endpoints: [198.18.1.10:8080, "[2001:db8::10]:8080"]
+                    policy: hash:cookie:session
+                    health_check: { path: /healthz, interval: 2s, timeout: 500ms }
+                    outlier_detection: { consecutive_failures: 3, base_ejection_time: 5s }
+                    pool: { max_connections: 64, idle_timeout: 10s }
+                    timeouts: { connect: 1s, response: 3s }
+                    retry_policy: { num_retries: 1, retry_on_methods: [post], retry_budget: { budget_percent: 10 } }
+                  - name: rest
+                    endpoints: [198.18.1.20:8080]
+                admin: { address: 127.0.0.1:9901 }
+                limits: { max_body_bytes: 1MiB, header_read_timeout: 5s }
+                workers: 2
+                """);
+        assertThat(c.listeners()).hasSize(1);
+        assertThat(c.listeners().getFirst().routes()).extracting(r -> r.cluster()).containsExactly("users", "rest");
+        assertThat(c.listeners().getFirst().tls().orElseThrow().certificates().getFirst().names()).containsExactly("api.example.com", "*.example.com");
+        var users = c.cluster("users");
+        assertThat(users.policy()).isEqualTo(new PolicyConfig.HashCookie("session"));
+        assertThat(users.endpoints()).hasSize(2);
+        assertThat(users.healthCheck().orElseThrow().timeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(users.pool().maxConnections()).isEqualTo(64);
+        assertThat(users.pool().connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(users.responseTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(users.retry().mayRepeat("POST")).isTrue();
+        assertThat(c.limits().maxBodyBytes()).isEqualTo(1024 * 1024);
+        assertThat(c.workers()).isEqualTo(2);
+        assertThat(c.admin()).isPresent();
+    }
+
+    @Test
+    void shortFormUsesTheDefaultListenAddress() throws Exception {
+        EdgeConfig c = parse("backends: [198.18.1.10:8080]\ntls: true\npolicy: least-request");
+        assertThat(c.listeners().getFirst().address()).isEqualTo(new InetSocketAddress("198.18.0.10", 443));
+        assertThat(c.listeners().getFirst().tls()).isPresent();
+        assertThat(c.cluster("default").policy()).isEqualTo(new PolicyConfig.LeastRequest());
+    }
+
+    @Test
+    void errorsNameTheKeyTheValueAndWhatIsAllowed() {
+        fails("backends: [198.18.1.10:8080]\npolicy: fastest",
+                "policy: 'fastest' is not a policy (allowed: round-robin, least-request, hash:header:NAME, hash:cookie:NAME)");
+        fails("backends: [198.18.1.10]", "backends[0]: '198.18.1.10': expected ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080"
+                + " (allowed: ADDR:PORT with an IP address, e.g. 198.18.0.10:443)");
+        fails("backends: [198.18.1.10:80]\nhealth_check: { interval: 2x }",
+                "health_check.interval: '2x' is not a duration (allowed: e.g. 500ms, 2s, 1.5s, 1m)");
+        fails("backends: [198.18.1.10:80]\nretry_policy: { num_retries: 50 }", "retry_policy.num_retries: '50' is outside 0-10");
+        fails("backends: [198.18.1.10:80]\nbackend: [x]", "backend: unknown key (allowed: access_log, admin, backends, health_check, http2, "
+                + "limits, listen, outlier_detection, policy, pool, retry_policy, timeouts, tls, workers)");
+        fails("""
+                listeners: [ { address: 127.0.0.1:80, routes: [ { cluster: nope } ] } ]
+                clusters: [ { name: app, endpoints: [127.0.0.1:81] } ]
+                """, "listeners[0].routes[0].cluster: 'nope' is not a cluster (allowed: app)");
+        fails("""
+                listeners: [ { address: 127.0.0.1:80 } ]
+                clusters: [ { name: app, endpoints: [127.0.0.1:81] } ]
+                limits: { max_body_bytes: lots }
+                """, "limits.max_body_bytes: 'lots' is not a size (allowed: bytes, or e.g. 64KiB, 10MiB)");
+        fails("""
+                listeners: [ { address: 127.0.0.1:80, tls: { certificates: [ { cert: /a.pem } ] } } ]
+                clusters: [ { name: app, endpoints: [127.0.0.1:81] } ]
+                """, "listeners[0].tls.certificates[0].key: is missing (cert and key come together; leave both out to use the local CA)");
+    }
+}

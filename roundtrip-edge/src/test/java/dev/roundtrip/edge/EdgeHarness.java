@@ -1,0 +1,34 @@
+package dev.roundtrip.edge;
+
+import dev.roundtrip.core.net.Network;
+import dev.roundtrip.core.service.BoundAddress;
+import dev.roundtrip.core.timeline.MonotonicClock;
+import dev.roundtrip.edge.config.EdgeConfig;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A started {@link LoadBalancer} for a test, stopped on close. */
+final class EdgeHarness implements AutoCloseable {
+    final LoadBalancer lb;
+    final List<BoundAddress> bound;
+
+    EdgeHarness(EdgeConfig config) throws Exception {
+        lb = new LoadBalancer("test-lb", config, Network.embedded(), MonotonicClock.SYSTEM);
+        bound = lb.start().get(20, TimeUnit.SECONDS);
+    }
+
+    InetSocketAddress address(String protocol) {
+        return bound.stream().filter(b -> b.protocol().equals(protocol)).findFirst().orElseThrow().real();
+    }
+
+    int port(String protocol) {
+        return address(protocol).getPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        lb.stop(Duration.ofMillis(200)).get(20, TimeUnit.SECONDS);
+    }
+}

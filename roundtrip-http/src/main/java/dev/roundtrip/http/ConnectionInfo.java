@@ -1,0 +1,52 @@
+package dev.roundtrip.http;
+
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import java.net.InetSocketAddress;
+
+/**
+ * What a request handler may want to know about the downstream connection a request came on: the
+ * peer, whether it is TLS, the SNI name and the negotiated protocol. {@link HttpServerInitializer}
+ * attaches it to every connection; {@link #of(Channel)} also works on an HTTP/2 stream channel.
+ *
+ * @param remote the client's address
+ * @param local the address the client connected to
+ * @param secure whether the connection is TLS
+ * @param sniName the server name the client asked for in its ClientHello, empty when none
+ * @param protocol "http/1.1", "h2" (over TLS) or "h2c" (cleartext)
+ */
+public record ConnectionInfo(InetSocketAddress remote, InetSocketAddress local, boolean secure, String sniName, String protocol) {
+
+    static final AttributeKey<ConnectionInfo> KEY = AttributeKey.valueOf(ConnectionInfo.class, "info");
+
+    /** The info of the connection {@code channel} belongs to (walking up from an HTTP/2 stream). */
+    public static ConnectionInfo of(Channel channel) {
+        for (Channel c = channel; c != null; c = c.parent()) {
+            ConnectionInfo info = c.attr(KEY).get();
+            if (info != null) {
+                return info;
+            }
+        }
+        InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
+        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+        return new ConnectionInfo(remote, local, false, "", "http/1.1");
+    }
+
+    /** "https" or "http", for X-Forwarded-Proto and the Forwarded header. */
+    public String scheme() {
+        return secure ? "https" : "http";
+    }
+
+    /** The protocol version as a Via header writes it (RFC 9110 section 7.6.3): "1.1" or "2". */
+    public String viaVersion() {
+        return protocol.startsWith("h2") ? "2" : "1.1";
+    }
+
+    ConnectionInfo withProtocol(String p) {
+        return new ConnectionInfo(remote, local, secure, sniName, p);
+    }
+
+    ConnectionInfo withSni(String name) {
+        return new ConnectionInfo(remote, local, secure, name == null ? "" : name, protocol);
+    }
+}

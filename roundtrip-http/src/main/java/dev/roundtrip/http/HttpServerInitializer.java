@@ -1,0 +1,214 @@
+package dev.roundtrip.http;
+
+import dev.roundtrip.http.internal.BodyLimitAggregator;
+import dev.roundtrip.http.internal.ConnectionCounter;
+import dev.roundtrip.http.internal.FirstRequestHandler;
+import dev.roundtrip.http.internal.Http1RequestGuard;
+import dev.roundtrip.http.internal.LastResortHandler;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SniCompletionEvent;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AsciiString;
+import io.netty.util.Mapping;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Assembles the byte-level pipeline of one downstream HTTP connection, in one place: connection
+ * limit, idle timeout, then either TLS (SNI picks the certificate, ALPN picks h2 or http/1.1) or
+ * cleartext (HTTP/1.1, h2c by {@code Upgrade} or by prior knowledge), then the protocol's codec
+ * and limits, and finally the request handler.
+ *
+ * <p>The handler contract is the same for every protocol: the handler made by
+ * {@code handlerFactory} (one per HTTP/1.1 connection, one per HTTP/2 stream) reads
+ * {@link io.netty.handler.codec.http.FullHttpRequest}s that are well formed and within
+ * {@link HttpLimits}, and writes exactly one {@link io.netty.handler.codec.http.FullHttpResponse}
+ * per request, in request order, with a Content-Length. Keep-alive, pipelining bookkeeping,
+ * {@code Connection: close}, and the 400/408/413/414/431 answers are done here. Use
+ * {@link ConnectionInfo#of(Channel)} for the peer, TLS and protocol of a request.
+ */
+public final class HttpServerInitializer extends ChannelInitializer<Channel> {
+    private static final Logger log = LoggerFactory.getLogger(HttpServerInitializer.class);
+
+    private final HttpLimits limits;
+    private final Mapping<? super String, ? extends SslContext> tls;
+    private final boolean h2;
+    private final Supplier<? extends ChannelHandler> handlerFactory;
+    private final ConnectionCounter connections;
+
+    /**
+     * @param limits limits enforced on every connection
+     * @param tls certificate per SNI name (it must return a default for unknown or absent names),
+     *     or null for cleartext
+     * @param h2 whether HTTP/2 is offered (ALPN "h2" over TLS; h2c upgrade and prior knowledge in
+     *     cleartext)
+     * @param handlerFactory makes the request handler for each HTTP/1.1 connection or HTTP/2 stream
+     */
+    public HttpServerInitializer(HttpLimits limits, Mapping<? super String, ? extends SslContext> tls, boolean h2,
+            Supplier<? extends ChannelHandler> handlerFactory) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.tls = tls;
+        this.h2 = h2;
+        this.handlerFactory = Objects.requireNonNull(handlerFactory, "handlerFactory");
+        this.connections = new ConnectionCounter(limits.maxConnections());
+    }
+
+    /** Downstream connections open now on the listeners using this initializer. */
+    public int openConnections() {
+        return connections.open();
+    }
+
+    /** Connections closed at once because {@link HttpLimits#maxConnections()} was reached. */
+    public long rejectedConnections() {
+        return connections.rejected();
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ChannelPipeline p = ch.pipeline();
+        ch.attr(ConnectionInfo.KEY).set(new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
+                (InetSocketAddress) ch.localAddress(), tls != null, "", "http/1.1"));
+        p.addLast("connections", connections);
+        p.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        if (tls != null) {
+            p.addLast("sni", new SniHandler(tls, 16 * 1024, 10_000));
+            p.addLast("alpn", new AlpnHandler());
+        } else if (h2) {
+            HttpServerCodec codec = newCodec();
+            HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol -> {
+                if (AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)) {
+                    return new Http2ServerUpgradeCodec(newHttp2Codec(), newMultiplexer());
+                }
+                return null;
+            }, (int) Math.min(limits.maxBodyBytes(), 64 * 1024));
+            p.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new ChannelHandlerAdapter() {
+                // HTTP/2 by prior knowledge: put the HTTP/2 handlers in this placeholder's place (not at the end).
+                @Override
+                public void handlerAdded(ChannelHandlerContext ctx) {
+                    ctx.pipeline().addAfter(ctx.name(), "h2", newHttp2Codec()).addAfter("h2", "multiplex", newMultiplexer());
+                    ctx.pipeline().remove(this);
+                }
+            }));
+            p.addLast("first-request", new FirstRequestHandler(limits.headerReadTimeout(), this::addHttp1Chain));
+        } else {
+            p.addLast("codec", newCodec());
+            addHttp1Chain(p);
+        }
+        p.addLast("last-resort", LastResortHandler.INSTANCE);
+    }
+
+    private HttpServerCodec newCodec() {
+        return new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxInitialLineBytes())
+                .setMaxHeaderSize(limits.maxHeaderBytes())
+                .setMaxChunkSize(64 * 1024));
+    }
+
+    /** HTTP/1.1 after the codec: request guard (400/408/414/431), body limit (413), keep-alive, handler. */
+    private void addHttp1Chain(ChannelPipeline p) {
+        String before = p.get("last-resort") == null ? null : "last-resort";
+        addBefore(p, before, "guard", new Http1RequestGuard(limits.headerReadTimeout()));
+        addBefore(p, before, "aggregator", new BodyLimitAggregator((int) limits.maxBodyBytes()));
+        addBefore(p, before, "keep-alive", new HttpServerKeepAliveHandler());
+        addBefore(p, before, "handler", handlerFactory.get());
+    }
+
+    private static void addBefore(ChannelPipeline p, String before, String name, ChannelHandler handler) {
+        if (before == null) {
+            p.addLast(name, handler);
+        } else {
+            p.addBefore(before, name, handler);
+        }
+    }
+
+    private Http2FrameCodec newHttp2Codec() {
+        Http2Settings settings = Http2Settings.defaultSettings()
+                .maxConcurrentStreams(limits.maxConcurrentStreams())
+                .maxHeaderListSize(limits.maxHeaderBytes());
+        return Http2FrameCodecBuilder.forServer()
+                .initialSettings(settings)
+                .decoderEnforceMaxRstFramesPerWindow(limits.maxResetsPerWindow(), (int) limits.resetWindow().toSeconds())
+                .build();
+    }
+
+    private Http2MultiplexHandler newMultiplexer() {
+        return new Http2MultiplexHandler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel stream) {
+                Channel connection = stream.parent();
+                ConnectionInfo info = connection.attr(ConnectionInfo.KEY).get();
+                if (info != null && !info.protocol().startsWith("h2")) {
+                    connection.attr(ConnectionInfo.KEY).set(info.withProtocol(info.secure() ? "h2" : "h2c"));
+                }
+                stream.pipeline().addLast(
+                        new Http2StreamFrameToHttpObjectCodec(true),
+                        new BodyLimitAggregator((int) limits.maxBodyBytes()),
+                        handlerFactory.get(),
+                        LastResortHandler.INSTANCE);
+            }
+        });
+    }
+
+    /** After the TLS handshake: HTTP/2 or HTTP/1.1, as ALPN decided (HTTP/1.1 when the client sent no ALPN). */
+    private final class AlpnHandler extends ApplicationProtocolNegotiationHandler {
+        AlpnHandler() {
+            super(ApplicationProtocolNames.HTTP_1_1);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof SniCompletionEvent sni && sni.isSuccess()) {
+                Channel ch = ctx.channel();
+                ch.attr(ConnectionInfo.KEY).set(ch.attr(ConnectionInfo.KEY).get().withSni(sni.hostname()));
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            ChannelPipeline p = ctx.pipeline();
+            Channel ch = ctx.channel();
+            if (h2 && ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                ch.attr(ConnectionInfo.KEY).set(ch.attr(ConnectionInfo.KEY).get().withProtocol("h2"));
+                p.addBefore("last-resort", "h2", newHttp2Codec());
+                p.addBefore("last-resort", "multiplex", newMultiplexer());
+            } else if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
+                p.addBefore("last-resort", "codec", newCodec());
+                addHttp1Chain(p);
+            } else {
+                throw new IllegalStateException("unexpected ALPN protocol: " + protocol);
+            }
+        }
+
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("[{}] TLS handshake failed: {}", ctx.channel().id(), cause.toString());
+            ctx.close();
+        }
+    }
+}

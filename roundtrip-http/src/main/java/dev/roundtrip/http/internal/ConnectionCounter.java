@@ -1,0 +1,46 @@
+package dev.roundtrip.http.internal;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The first handler of every downstream connection: counts open connections of one server and
+ * closes a new one at once when the limit is reached, before any byte of it is parsed.
+ */
+@ChannelHandler.Sharable
+public final class ConnectionCounter extends ChannelInboundHandlerAdapter {
+    private final int max;
+    private final AtomicInteger open = new AtomicInteger();
+    private final LongAdder rejected = new LongAdder();
+
+    public ConnectionCounter(int max) {
+        this.max = max;
+    }
+
+    public int open() {
+        return open.get();
+    }
+
+    public long rejected() {
+        return rejected.sum();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        if (open.incrementAndGet() > max) {
+            rejected.increment();
+            ctx.close();
+            return;
+        }
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        open.decrementAndGet();
+        super.channelInactive(ctx);
+    }
+}
