@@ -133,7 +133,7 @@ public final class AppRequestHandler extends ChannelInboundHandlerAdapter {
         log.debug("{}: {} ({})", ctx.channel(), code.code(), message);
         FullHttpResponse response = dispatcher.reject(code, message, receivedNanos);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(response).addListener(StreamEnd.afterResponse());
     }
 
     private static ApiRequest toApiRequest(FullHttpRequest request) {

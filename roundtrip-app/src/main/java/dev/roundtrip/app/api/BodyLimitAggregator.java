@@ -1,6 +1,5 @@
 package dev.roundtrip.app.api;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -38,6 +37,6 @@ public final class BodyLimitAggregator extends HttpObjectAggregator {
         if (!(ctx.channel() instanceof Http2StreamChannel)) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(response).addListener(StreamEnd.afterResponse());
     }
 }
