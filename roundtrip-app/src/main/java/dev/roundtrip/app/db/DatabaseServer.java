@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class DatabaseServer implements Service {
     private static final Logger log = LoggerFactory.getLogger(DatabaseServer.class);
     private static final String BIND_PROPERTY = "h2.bindAddress";
+    /** H2's administrator, without a password: the database is reachable from the lab network only. */
+    private static final String USER = "sa";
 
     private final DatabaseConfig config;
     private final InetSocketAddress bind;
@@ -53,7 +55,7 @@ public final class DatabaseServer implements Service {
     }
 
     /**
-     * The URL app servers connect with, e.g. {@code jdbc:h2:tcp://127.0.0.1:40123/users}. Known
+     * The URL app servers connect with, e.g. {@code jdbc:h2:tcp://127.0.0.1:40123/users;USER=sa}. Known
      * before start unless the server listens on port 0.
      *
      * @throws IllegalStateException when the port is 0 and the server has not started yet
@@ -69,7 +71,7 @@ public final class DatabaseServer implements Service {
         } else {
             throw new IllegalStateException("the database listens on port 0: its URL is known once it has started");
         }
-        return "jdbc:h2:tcp://" + HostPort.format(target) + "/" + config.databaseName();
+        return "jdbc:h2:tcp://" + HostPort.format(target) + "/" + config.databaseName() + ";USER=" + USER;
     }
 
     @Override
@@ -152,7 +154,7 @@ public final class DatabaseServer implements Service {
     }
 
     private Connection openOwner() throws SQLException {
-        Connection c = DriverManager.getConnection(ownerUrl(), "sa", "");
+        Connection c = DriverManager.getConnection(ownerUrl(), USER, "");
         try (Statement st = c.createStatement()) {
             st.execute("SET WRITE_DELAY 0"); // persistent: every commit reaches the file before it returns
         }
@@ -167,7 +169,7 @@ public final class DatabaseServer implements Service {
     private JdbcDataSource embeddedDataSource() {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL(ownerUrl());
-        ds.setUser("sa");
+        ds.setUser(USER);
         ds.setPassword("");
         return ds;
     }
