@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 ""},
         subcommands = {
                 CommandLine.HelpCommand.class,
+                AppCommand.class,
         },
         footer = {"", "Start with: roundtrip demo", "Details of one command: roundtrip help COMMAND"})
 public final class Main implements Runnable {

@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +92,13 @@ public final class AppRequestHandler extends ChannelInboundHandlerAdapter {
         busy = true;
         ctx.channel().config().setAutoRead(false); // one request at a time per connection: back-pressure the rest
         Pending next = pending.poll();
-        dispatcher.dispatch(next.request(), next.receivedNanos(), response -> ctx.executor().execute(() -> write(ctx, next, response)));
+        dispatcher.dispatch(next.request(), next.receivedNanos(), response -> {
+            try {
+                ctx.executor().execute(() -> write(ctx, next, response));
+            } catch (RejectedExecutionException e) {
+                response.release(); // the event loop has shut down: the connection is gone
+            }
+        });
     }
 
     private void write(ChannelHandlerContext ctx, Pending served, FullHttpResponse response) {

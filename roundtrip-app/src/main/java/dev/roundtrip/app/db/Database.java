@@ -46,6 +46,7 @@ public final class Database implements AutoCloseable {
         config.setValidationTimeout(Math.max(250, Math.min(connectionTimeout.toMillis(), 5_000)));
         config.setInitializationFailTimeout(Math.max(1, connectionTimeout.toMillis()));
         config.setAutoCommit(true);
+        config.setExceptionOverride(new DeadConnectionRule());
         if (kind == JdbcUrls.Kind.H2) {
             config.setDriverClassName("org.h2.Driver");
         } else {

@@ -111,6 +111,54 @@ class DatabaseServerTest {
         assertThat(other.health().status()).isEqualTo(Health.Status.FAILED);
     }
 
+    /**
+     * The database goes away: requests get a JSON 503 (not a hang, not a crash) within the pool
+     * timeout and /healthz says so; when the database is back on the same address, the app serves
+     * again without a restart.
+     */
+    @Test
+    void databaseOutageIs503AndTheAppRecovers() throws Exception {
+        Network network = Network.embedded();
+        DatabaseConfig dbConfig = new DatabaseConfig(network, DB_LAB, dataDir, "users");
+        DatabaseServer database = new DatabaseServer(dbConfig);
+        database.start().get(30, TimeUnit.SECONDS);
+        AppConfig config = AppConfig.of(network, new InetSocketAddress(LabAddressesForTest.APP_1, 8080), "app-1", database.jdbcUrl())
+                .withPoolSize(2)
+                .withLimits(new AppConfig.Limits(64 * 1024, 16 * 1024, 8 * 1024, 1024, 16, 128, 20, 100, Duration.ofMillis(500)));
+        AppServer app = new AppServer(config);
+        DatabaseServer restarted = null;
+        try (ApiClient client = new ApiClient(network.connectAddress(app.start().get(30, TimeUnit.SECONDS).getFirst().labAddress()))) {
+            assertThat(client.get("/users/1").statusCode()).isEqualTo(200);
+            database.stop(Duration.ZERO).get(10, TimeUnit.SECONDS);
+
+            HttpResponse<String> down = client.get("/users/1");
+            assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
+            assertThat(json(down).get("error").get("code").asText()).isEqualTo("database_unavailable");
+            assertThat(down.headers().firstValue("x-served-by")).hasValue("app-1");
+            HttpResponse<String> health = client.get("/healthz");
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(json(health).get("database").asText()).isEqualTo("down");
+
+            restarted = new DatabaseServer(dbConfig);
+            restarted.start().get(30, TimeUnit.SECONDS);
+            int status = 0;
+            for (int attempt = 0; attempt < 100 && status != 200; attempt++) { // bounded: at most ~10 s
+                status = client.get("/users/1").statusCode();
+                if (status != 200) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(status).isEqualTo(200);
+            assertThat(client.get("/healthz").statusCode()).isEqualTo(200);
+        } finally {
+            app.stop(Duration.ofSeconds(1)).get(10, TimeUnit.SECONDS);
+            database.stop(Duration.ZERO).get(10, TimeUnit.SECONDS);
+            if (restarted != null) {
+                restarted.stop(Duration.ZERO).get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     private static int userCount(ApiClient client) {
         return json(client.get("/users?limit=100")).get("users").size()
                 + json(client.get("/users?limit=100&cursor=" + json(client.get("/users?limit=100")).get("nextCursor").asText()))
