@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -38,9 +39,11 @@ public final class SchemaMigrator {
      * @throws SQLException when a step fails for another reason than a concurrent migrator
      */
     public List<Integer> migrate(DataSource dataSource, JdbcUrls.Kind kind) throws SQLException {
+        List<Integer> applied = new ArrayList<>(); // across attempts: a step committed before a race counts
         for (int attempt = 1; ; attempt++) {
             try (Connection c = dataSource.getConnection()) {
-                return migrateOnce(c, kind);
+                migrateOnce(c, kind, applied);
+                return List.copyOf(applied);
             } catch (SQLException e) {
                 if (attempt >= ATTEMPTS || !RACE_STATES.contains(e.getSQLState())) {
                     throw e;
@@ -50,13 +53,12 @@ public final class SchemaMigrator {
         }
     }
 
-    private List<Integer> migrateOnce(Connection c, JdbcUrls.Kind kind) throws SQLException {
+    private void migrateOnce(Connection c, JdbcUrls.Kind kind, List<Integer> applied) throws SQLException {
         c.setAutoCommit(true);
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS roundtrip_schema ("
                     + "version INT PRIMARY KEY, description VARCHAR(200) NOT NULL, applied_at TIMESTAMP NOT NULL)");
         }
-        List<Integer> applied = new java.util.ArrayList<>();
         for (Migration m : migrations) {
             c.setAutoCommit(false);
             try {
@@ -82,7 +84,6 @@ public final class SchemaMigrator {
                 c.setAutoCommit(true);
             }
         }
-        return List.copyOf(applied);
     }
 
     private static boolean isApplied(Connection c, int version) throws SQLException {
