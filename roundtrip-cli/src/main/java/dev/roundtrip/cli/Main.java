@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 CaCommand.class,
                 dev.roundtrip.cli.dns.DnsCommand.class, dev.roundtrip.cli.dns.DigCommand.class,
                 LbCommand.class,
+                AppCommand.class,
         },
         footer = {"", "Start with: roundtrip demo", "Details of one command: roundtrip help COMMAND"})
 public final class Main implements Runnable {

@@ -1,0 +1,42 @@
+package dev.roundtrip.app.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JdbcUrlsTest {
+    @Test
+    void knowsItsDatabases() {
+        assertThat(JdbcUrls.kindOf("jdbc:h2:file:/tmp/x")).isEqualTo(JdbcUrls.Kind.H2);
+        assertThat(JdbcUrls.kindOf("jdbc:postgresql://127.0.0.1/db")).isEqualTo(JdbcUrls.Kind.POSTGRESQL);
+        assertThatThrownBy(() -> JdbcUrls.kindOf("jdbc:mysql://h/db?password=secret"))
+                .hasMessageContaining("jdbc:postgresql").hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void embeddedH2FilesCommitBeforeAnswering() {
+        assertThat(JdbcUrls.durable("jdbc:h2:file:/tmp/x")).isEqualTo("jdbc:h2:file:/tmp/x;WRITE_DELAY=0");
+        assertThat(JdbcUrls.durable("jdbc:h2:/tmp/x;MODE=PostgreSQL")).isEqualTo("jdbc:h2:/tmp/x;MODE=PostgreSQL;WRITE_DELAY=0");
+        assertThat(JdbcUrls.durable("jdbc:h2:file:/tmp/x;write_delay=100")).isEqualTo("jdbc:h2:file:/tmp/x;write_delay=100");
+        assertThat(JdbcUrls.durable("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x");
+        assertThat(JdbcUrls.durable("jdbc:h2:tcp://127.0.0.1:9092/users")).isEqualTo("jdbc:h2:tcp://127.0.0.1:9092/users");
+        assertThat(JdbcUrls.durable("jdbc:postgresql://h/db")).isEqualTo("jdbc:postgresql://h/db");
+        assertThat(JdbcUrls.h2File(Path.of("/tmp/a/../b/users"))).isEqualTo("jdbc:h2:file:/tmp/b/users;WRITE_DELAY=0");
+    }
+
+    @Test
+    void redactsPasswords() {
+        assertThat(JdbcUrls.redact("jdbc:postgresql://h/db?user=u&password=s3cret&ssl=true"))
+                .isEqualTo("jdbc:postgresql://h/db?user=u&password=***&ssl=true");
+        assertThat(JdbcUrls.redact("jdbc:h2:tcp://h/db;USER=sa;PASSWORD=x")).isEqualTo("jdbc:h2:tcp://h/db;USER=sa;PASSWORD=***");
+    }
+
+    @Test
+    void stateDirFollowsRoundtripHome() {
+        assertThat(StateDir.appDir(Map.of("ROUNDTRIP_HOME", "/srv/rt"), Path.of("/home/u"), "app-1")).isEqualTo(Path.of("/srv/rt/app/app-1"));
+        assertThat(StateDir.appDir(Map.of(), Path.of("/home/u"), "app-1")).isEqualTo(Path.of("/home/u/.roundtrip/app/app-1"));
+    }
+}
