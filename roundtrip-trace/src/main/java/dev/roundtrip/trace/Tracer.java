@@ -24,9 +24,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The tracing client: sends one HTTP request and times every phase of it (DNS, TCP, TLS, request,
@@ -52,6 +54,7 @@ public final class Tracer implements AutoCloseable {
         this.config = config;
         Transport transport = Transport.best();
         this.group = transport.newGroup(1, "roundtrip-trace");
+        group.submit(() -> { }).syncUninterruptibly(); // start the event loop thread now, not inside the first call's phases
         this.resolver = config.dnsCacheTtl().isZero() ? config.resolver()
                 : new CachingResolver(config.resolver(), config.clock(), config.dnsCacheTtl());
         SslContext ssl = ClientTlsContexts.create(config.trust(), config.http(), config.wallClock());
@@ -68,79 +71,108 @@ public final class Tracer implements AutoCloseable {
         return run(request).timeline();
     }
 
-    /** Traces {@code request} and returns the timeline with the headers and the failure class. */
+    /**
+     * Traces {@code request} and returns the timeline with the headers and the failure class.
+     *
+     * <p>The request path, in order: a pooled connection for the route, or resolve the name (DNS)
+     * and connect (TCP, TLS); then the exchange (request, wait, download); then the connection goes
+     * back to the pool. The steps chain on the threads that finish them (the event loop completes
+     * the handshake and sends the request straight away), so no thread hand-off lands inside a
+     * measured phase; the caller only waits for the end.
+     */
     public synchronized TraceResult run(TraceRequest request) {
         TimelineRecorder recorder = new TimelineRecorder(config.clock());
         RequestListener listener = recorder;
         Instant startedAt = config.wallClock().instant();
         listener.callStart(request.method(), request.url());
         Route route = Route.of(request, config.connectTo());
-        TraceConnection connection = null;
+        AtomicReference<TraceConnection> used = new AtomicReference<>();
+
+        TraceConnection pooled = config.reuseConnections() ? pool.acquire(route) : null;
+        CompletableFuture<TraceConnection> connection;
+        if (pooled != null) {
+            listener.connectionReused(pooled.remote());
+            connection = CompletableFuture.completedFuture(pooled);
+        } else {
+            connection = resolve(route, listener).thenCompose(addresses -> connector.connect(route, addresses, listener));
+        }
+        CompletableFuture<Response> exchange = connection.thenCompose(c -> {
+            used.set(c);
+            return c.exchange(request, listener, config.responseTimeout());
+        });
+
         try {
-            connection = config.reuseConnections() ? pool.acquire(route) : null;
-            if (connection != null) {
-                listener.connectionReused(connection.remote());
-            } else {
-                List<InetAddress> addresses = resolve(route, listener);
-                connection = await(connector.connect(route, addresses, listener), PhaseKind.CONNECT, route.connectHost(),
-                        config.connectTimeout().plus(config.tlsTimeout()));
-            }
-            Response response = await(connection.exchange(request, listener, config.responseTimeout()), PhaseKind.WAIT,
-                    route.urlHost(), config.responseTimeout());
+            Response response = await(exchange, route);
+            TraceConnection c = used.get();
             if (config.reuseConnections()) {
-                pool.release(route, connection);
+                pool.release(route, c);
             } else {
-                connection.close();
+                c.close();
             }
             listener.callEnd();
-            return new TraceResult(recorder.timeline(), startedAt, connection.id(), response.requestHeaders(),
+            return new TraceResult(recorder.timeline(), startedAt, c.id(), response.requestHeaders(),
                     response.responseHeaders(), response.reason(), response.requestBytes(), null);
         } catch (TraceException e) {
-            if (connection != null) {
-                connection.close();
+            TraceConnection c = used.get();
+            if (c != null) {
+                c.close();
             }
             listener.callFailed(e.phase(), e);
-            return new TraceResult(recorder.timeline(), startedAt, connection == null ? -1 : connection.id(),
-                    connection != null && connection.protocol().equals("h2") ? RequestHeads.http2(request) : RequestHeads.http1(request),
+            return new TraceResult(recorder.timeline(), startedAt, c == null ? -1 : c.id(),
+                    c != null && c.protocol().equals("h2") ? RequestHeads.http2(request) : RequestHeads.http1(request),
                     List.of(), "", -1, e.failureClass());
         }
     }
 
     /** The DNS phase: nothing for an IP literal, otherwise the resolver through the tracer's cache. */
-    private List<InetAddress> resolve(Route route, RequestListener listener) throws TraceException {
+    private CompletableFuture<List<InetAddress>> resolve(Route route, RequestListener listener) {
         String host = route.connectHost();
         if (route.connectsToLiteral()) {
-            return List.of(LabAddresses.parseLiteral(host));
+            return CompletableFuture.completedFuture(List.of(LabAddresses.parseLiteral(host)));
         }
         listener.dnsStart(host);
+        CompletableFuture<Resolution> lookup;
         try {
-            Resolution resolution = resolver.resolve(host, listener)
-                    .orTimeout(config.dnsTimeout().toNanos(), TimeUnit.NANOSECONDS)
-                    .get();
+            lookup = resolver.resolve(host, listener);
+        } catch (RuntimeException e) { // a resolver that breaks its contract still gives a DNS failure
+            lookup = CompletableFuture.failedFuture(e);
+        }
+        return lookup.orTimeout(config.dnsTimeout().toNanos(), TimeUnit.NANOSECONDS).handle((resolution, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                listener.dnsFailed(host, cause);
+                throw new CompletionException(FailureClassifier.classify(cause, PhaseKind.DNS, host));
+            }
             listener.dnsEnd(host, resolution.addresses());
             return resolution.addresses();
+        });
+    }
+
+    /** Waits for the call, at most the sum of its phases' timeouts plus a grace period. */
+    private Response await(CompletableFuture<Response> call, Route route) throws TraceException {
+        Duration budget = config.dnsTimeout().plus(config.connectTimeout()).plus(config.tlsTimeout())
+                .plus(config.responseTimeout()).plus(GRACE);
+        try {
+            return call.get(budget.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
-            listener.dnsFailed(host, e.getCause());
-            throw FailureClassifier.classify(e.getCause(), PhaseKind.DNS, host);
+            throw FailureClassifier.classify(e.getCause(), PhaseKind.WAIT, route.urlHost());
+        } catch (TimeoutException e) {
+            call.cancel(false);
+            throw FailureClassifier.classify(e, PhaseKind.WAIT, route.urlHost());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            listener.dnsFailed(host, e);
-            throw new TraceException(FailureClass.DNS_OTHER, "DNS: interrupted", e);
+            call.cancel(false);
+            throw FailureClassifier.classify(e, PhaseKind.WAIT, route.urlHost());
         }
     }
 
-    private <T> T await(CompletableFuture<T> future, PhaseKind phase, String target, Duration timeout) throws TraceException {
-        try {
-            return future.get(timeout.plus(GRACE).toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            throw FailureClassifier.classify(e.getCause(), phase, target);
-        } catch (TimeoutException e) {
-            future.cancel(false);
-            throw FailureClassifier.classify(e, phase, target);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw FailureClassifier.classify(e, phase, target);
-        }
+    /**
+     * Runs the client's code paths once over loopback (a throw-away responder, a separate tracer),
+     * so that the first real call measures the network rather than the JVM loading classes. Takes
+     * a few hundred milliseconds on a cold JVM; changes nothing this tracer remembers.
+     */
+    public void warmUp() {
+        dev.roundtrip.trace.client.WarmUp.run(config);
     }
 
     /** Forgets idle connections (the next call connects anew; the DNS cache stays). */

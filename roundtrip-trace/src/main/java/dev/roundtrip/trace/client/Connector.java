@@ -61,11 +61,11 @@ public final class Connector {
                          CompletableFuture<TraceConnection> result) {
         InetSocketAddress remote = new InetSocketAddress(addresses.get(index), route.connectPort());
         String target = HostPort.format(remote);
-        listener.connectStart(remote);
         InetSocketAddress real;
         try {
             real = network.connectAddress(remote);
         } catch (IllegalArgumentException unreachable) {
+            listener.connectStart(remote);
             connectFailed(route, addresses, index, listener, result, remote, unreachable);
             return;
         }
@@ -79,6 +79,7 @@ public final class Connector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        ch.pipeline().addFirst("connect-timing", new ConnectTimingHandler(listener, remote));
                         SslHandler tls = null;
                         TlsHandshakeHandler handshake = null;
                         if (route.tls()) {

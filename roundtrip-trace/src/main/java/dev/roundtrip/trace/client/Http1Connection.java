@@ -34,7 +34,7 @@ public final class Http1Connection extends TraceConnection {
         CompletableFuture<Response> result = new CompletableFuture<>();
         List<Header> headers = RequestHeads.http1(request);
         ExchangeState state = new ExchangeState(listener, result, headers, target());
-        channel().eventLoop().execute(() -> start(request, headers, state, timeout));
+        onEventLoop(() -> start(request, headers, state, timeout));
         return result;
     }
 

@@ -44,7 +44,7 @@ public final class Http2Connection extends TraceConnection {
         ExchangeState state = new ExchangeState(listener, result, headers, target());
         state.protocol = "h2";
         Http2ExchangeHandler handler = new Http2ExchangeHandler(state);
-        channel().eventLoop().execute(() -> {
+        onEventLoop(() -> {
             if (!reusable()) {
                 state.protocolError("the HTTP/2 connection is closed or going away", null);
                 return;

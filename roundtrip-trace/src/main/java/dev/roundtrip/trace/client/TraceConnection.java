@@ -63,6 +63,15 @@ public abstract sealed class TraceConnection permits Http1Connection, Http2Conne
         channel.close();
     }
 
+    /** Runs {@code task} on the connection's event loop: at once when already there (a call chained on the handshake). */
+    void onEventLoop(Runnable task) {
+        if (channel.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            channel.eventLoop().execute(task);
+        }
+    }
+
     /** "host:port" for messages. */
     String target() {
         return dev.roundtrip.core.net.HostPort.format(remote);
