@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Opens new connections for the tracing client: TCP to each resolved address in turn until one
- * answers (connectStart/End/Failed from the connect future, where the fact is), then the TLS
- * handshake (tlsStart when TCP is up, tlsEnd from {@code SslHandshakeCompletionEvent}), then
+ * answers (connectStart/End from the pipeline's first handler, connectFailed from the connect
+ * future), then the TLS handshake (tlsStart when TCP is up, tlsEnd from
+ * {@code SslHandshakeCompletionEvent}), then
  * HTTP/1.1 or HTTP/2 as ALPN (or {@code --http 2} in cleartext) decides. The returned future
  * completes when the connection can carry a request, or fails with a classified
  * {@link dev.roundtrip.trace.TraceException}.
@@ -79,7 +80,13 @@ public final class Connector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addFirst("connect-timing", new ConnectTimingHandler(listener, remote));
+                        ch.pipeline().addFirst("connect-timing", new ConnectTimingHandler(listener, remote, route.tls(), () -> {
+                            if (!route.tls()) {
+                                result.complete(http == HttpVersion.HTTP_2
+                                        ? TracePipeline.http2(id, ch, remote, null, timing)
+                                        : TracePipeline.http1(id, ch, remote, null, timing));
+                            }
+                        }));
                         SslHandler tls = null;
                         TlsHandshakeHandler handshake = null;
                         if (route.tls()) {
@@ -100,19 +107,11 @@ public final class Connector {
                         TracePipeline.base(ch, tls, handshake, timing);
                     }
                 });
+        // Success is reported from the pipeline (ConnectTimingHandler, TlsHandshakeHandler); only failure here.
         bootstrap.connect(real).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 connectFailed(route, addresses, index, listener, result, remote, f.cause());
-                return;
             }
-            listener.connectEnd(remote);
-            if (route.tls()) {
-                listener.tlsStart(); // the SslHandler sends its ClientHello when the channel turns active, right after this
-                return;
-            }
-            result.complete(http == HttpVersion.HTTP_2
-                    ? TracePipeline.http2(id, f.channel(), remote, null, timing)
-                    : TracePipeline.http1(id, f.channel(), remote, null, timing));
         });
     }
 

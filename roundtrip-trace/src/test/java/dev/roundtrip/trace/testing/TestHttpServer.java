@@ -144,8 +144,9 @@ public final class TestHttpServer implements AutoCloseable {
                 boolean keepAlive = msg instanceof FullHttpRequest r && HttpUtil.isKeepAlive(r) && !b.close();
                 ctx.executor().schedule(() -> {
                     if (!b.garbage().isEmpty()) {
-                        // bypass the codec: bytes straight onto the connection
-                        ctx.pipeline().firstContext().writeAndFlush(Unpooled.copiedBuffer(b.garbage(), StandardCharsets.ISO_8859_1));
+                        // bypass the codec: these bytes straight onto the connection, then hang up
+                        ctx.pipeline().firstContext().writeAndFlush(Unpooled.copiedBuffer(b.garbage(), StandardCharsets.ISO_8859_1))
+                                .addListener(x -> ctx.channel().close());
                         return;
                     }
                     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body(b));
