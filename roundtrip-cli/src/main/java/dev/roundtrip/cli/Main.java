@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 dev.roundtrip.cli.dns.DnsCommand.class, dev.roundtrip.cli.dns.DigCommand.class,
                 LbCommand.class,
                 AppCommand.class,
+                TraceCommand.class,
         },
         footer = {"", "Start with: roundtrip demo", "Details of one command: roundtrip help COMMAND"})
 public final class Main implements Runnable {

@@ -1,0 +1,258 @@
+package dev.roundtrip.cli;
+
+import dev.roundtrip.core.net.HostPort;
+import dev.roundtrip.core.resolve.Resolver;
+import dev.roundtrip.core.resolve.SystemResolver;
+import dev.roundtrip.tls.IssuedCertificate;
+import dev.roundtrip.tls.LocalCa;
+import dev.roundtrip.trace.ConnectTo;
+import dev.roundtrip.trace.FailureClass;
+import dev.roundtrip.trace.Header;
+import dev.roundtrip.trace.HttpVersion;
+import dev.roundtrip.trace.TraceRequest;
+import dev.roundtrip.trace.TraceResult;
+import dev.roundtrip.trace.Tracer;
+import dev.roundtrip.trace.TracerConfig;
+import dev.roundtrip.trace.TrustPolicy;
+import dev.roundtrip.trace.render.Har;
+import dev.roundtrip.trace.render.TraceJson;
+import dev.roundtrip.trace.render.Waterfall;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code roundtrip trace URL}: sends one request (or {@code --repeat N}) through the tracing client
+ * and shows every phase of it as a waterfall, as JSON ({@code --json}) or as a HAR file
+ * ({@code --har FILE}). Exits with a code that says which class of failure happened.
+ */
+@Command(name = "trace",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+                "Sends one HTTP request and times every phase of it: DNS (and the resolver's steps),",
+                "TCP connect (address chosen), TLS (version, cipher, ALPN, certificate, resumption),",
+                "request sent, waiting for the first byte (with the server's own Server-Timing",
+                "metrics lb/app/db drawn inside it) and content download.",
+                "With --repeat N the connection and the DNS cache are reused like a real client's,",
+                "so cold and warm requests can be compared."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                " 0:success (whatever the HTTP status)",
+                " 1:unexpected error",
+                " 2:usage error",
+                "10:DNS: the name does not exist (NXDOMAIN)",
+                "11:DNS: the name has no address records (NODATA)",
+                "12:DNS: the resolver could not answer (SERVFAIL or REFUSED)",
+                "13:DNS: no answer in time",
+                "14:DNS: other resolution failure",
+                "20:TCP: connection refused",
+                "21:TCP: connect timed out",
+                "22:TCP: other connect failure (no route, unreachable)",
+                "30:TLS: certificate not trusted",
+                "31:TLS: certificate expired or not yet valid",
+                "32:TLS: certificate does not name the host",
+                "33:TLS: other handshake failure (protocol, alert, timeout)",
+                "40:HTTP: protocol error (malformed response, connection closed early, stream reset)",
+                "41:HTTP: no complete response in time"},
+        footer = {"",
+                "Examples:",
+                "  roundtrip trace https://api.example.com/users --connect-to api.example.com:443:127.0.0.1:8443",
+                "  roundtrip trace http://127.0.0.1:8080/ --http 2 --repeat 3",
+                "  roundtrip trace https://127.0.0.1:8443/ --cacert ~/.roundtrip/ca/ca.pem --json | jq .runs[0].time_total",
+                "",
+                "JSON schema: " + TraceJson.SCHEMA + " (documented in dev.roundtrip.trace.render.TraceJson);",
+                "it includes curl's -w marks time_namelookup ... time_total, in seconds."})
+final class TraceCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "URL", description = "http:// or https:// URL (no scheme means http://).")
+    String url;
+
+    @Option(names = {"-X", "--request"}, paramLabel = "METHOD", description = "Request method (default GET, or POST with -d).")
+    String method;
+
+    @Option(names = {"-H", "--header"}, paramLabel = "'K: V'", description = "Extra request header; repeatable.")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = {"-d", "--data"}, paramLabel = "DATA", description = "Request body; @FILE reads it from a file.")
+    String data;
+
+    @Option(names = "--http", paramLabel = "1.1|2",
+            description = "HTTP version: 1.1, or 2 (ALPN h2 over TLS, prior knowledge h2c for http://). Default: ALPN picks over TLS, 1.1 in cleartext.")
+    String http;
+
+    @Option(names = "--resolver", paramLabel = "system|ADDR:PORT", defaultValue = "system",
+            description = "Who resolves names: the operating system (default), or roundtrip's stub resolver asking the recursive resolver at ADDR:PORT.")
+    String resolver;
+
+    @Option(names = "--connect-to", paramLabel = "HOST:PORT:ADDR:PORT",
+            description = "Connect to ADDR:PORT for requests to HOST:PORT (URL, Host, SNI and certificate check unchanged), as curl; repeatable.")
+    List<String> connectTo = new ArrayList<>();
+
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "Trust only the CA certificates in this PEM file. Default: the system's roots plus roundtrip's local CA (~/.roundtrip/ca/ca.pem) when it exists.")
+    Path cacert;
+
+    @Option(names = {"-k", "--insecure"}, description = "Accept any server certificate (it is still shown).")
+    boolean insecure;
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1", description = "Send the request N times (1-100), reusing the connection and DNS cache.")
+    int repeat;
+
+    @Option(names = "--no-reuse", description = "Open a new connection for every repeat: shows the DNS cache and TLS session resumption instead.")
+    boolean noReuse;
+
+    @Option(names = "--json", description = "Print JSON (schema " + TraceJson.SCHEMA + ") instead of the waterfall.")
+    boolean json;
+
+    @Option(names = "--har", paramLabel = "FILE", description = "Also write the requests as a HAR 1.2 file.")
+    Path har;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Longest each phase (DNS, connect, TLS, response) may take; default ${DEFAULT-VALUE}.")
+    double timeoutSeconds;
+
+    @Option(names = "--color", paramLabel = "auto|always|never", defaultValue = "auto", description = "Colour the waterfall; auto: only on a terminal.")
+    String color;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (json && har != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--json and --har are mutually exclusive");
+        }
+        if (cacert != null && insecure) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cacert and --insecure are mutually exclusive");
+        }
+        if (repeat < 1 || repeat > 100) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--repeat " + repeat + ": expected 1 to 100");
+        }
+        TraceRequest request;
+        TracerConfig config;
+        try {
+            request = request();
+            config = config();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+
+        List<TraceResult> runs = new ArrayList<>();
+        try (Tracer tracer = new Tracer(config)) {
+            tracer.warmUp();
+            for (int i = 0; i < repeat; i++) {
+                runs.add(tracer.run(request));
+            }
+        }
+
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(TraceJson.render(runs));
+        } else {
+            out.print(Waterfall.render(runs, style()));
+        }
+        out.flush();
+        if (har != null) {
+            try {
+                Files.writeString(har, Har.render(runs), StandardCharsets.UTF_8);
+                spec.commandLine().getErr().println("HAR written to " + har);
+            } catch (IOException e) {
+                throw new CommandFailure(1, "cannot write " + har + ": " + e.getMessage());
+            }
+        }
+        for (TraceResult r : runs) {
+            if (!r.succeeded()) {
+                spec.commandLine().getErr().println("roundtrip trace: " + r.timeline().failure().message());
+                return r.exitCode();
+            }
+        }
+        return 0;
+    }
+
+    private TraceRequest request() {
+        byte[] body = new byte[0];
+        if (data != null) {
+            if (data.startsWith("@")) {
+                try {
+                    body = Files.readAllBytes(Path.of(data.substring(1)));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("-d " + data + ": cannot read (" + e.getMessage() + ")");
+                }
+            } else {
+                body = data.getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        String m = method != null ? method : data != null ? "POST" : "GET";
+        return new TraceRequest(m, TraceRequest.parseUrl(url), headers.stream().map(Header::parse).toList(), body);
+    }
+
+    private TracerConfig config() {
+        Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("--timeout " + timeoutSeconds + ": expected more than 0 seconds");
+        }
+        return TracerConfig.defaults(resolver())
+                .withHttp(http == null ? HttpVersion.AUTO : HttpVersion.parse(http))
+                .withConnectTo(connectTo.stream().map(ConnectTo::parse).toList())
+                .withTrust(trust())
+                .withReuseConnections(!noReuse)
+                .withTimeouts(timeout, timeout, timeout, timeout);
+    }
+
+    private Resolver resolver() {
+        if (resolver.equalsIgnoreCase("system")) {
+            return new SystemResolver();
+        }
+        HostPort.parse(resolver); // says what is wrong with a malformed ADDR:PORT
+        throw new CommandFailure(2, "--resolver " + resolver + ": roundtrip's stub resolver is not in this build yet; use --resolver system");
+    }
+
+    private TrustPolicy trust() {
+        if (insecure) {
+            return TrustPolicy.insecure();
+        }
+        if (cacert != null) {
+            return TrustPolicy.roots(TrustPolicy.readCertificates(cacert));
+        }
+        Path localCa = LocalCa.defaultDir().resolve(LocalCa.CERT_FILE);
+        List<X509Certificate> extra = Files.isRegularFile(localCa) ? IssuedCertificate.readCertificates(localCa) : List.of();
+        return new TrustPolicy.SystemRoots(extra);
+    }
+
+    private Waterfall.Style style() {
+        boolean tty = System.console() != null && System.console().isTerminal();
+        boolean colour = switch (color) {
+            case "always" -> true;
+            case "never" -> false;
+            default -> tty && System.getenv("NO_COLOR") == null;
+        };
+        int columns = 100;
+        try {
+            String env = System.getenv("COLUMNS");
+            if (env != null) {
+                columns = Integer.parseInt(env.strip());
+            }
+        } catch (NumberFormatException ignored) {
+            // keep the default width
+        }
+        Waterfall.Style terminal = Waterfall.Style.terminal(columns);
+        return new Waterfall.Style(terminal.barWidth(), colour);
+    }
+
+    /** For tests: the failure classes and their codes must match the list in --help. */
+    static List<FailureClass> documentedFailures() {
+        return List.of(FailureClass.values());
+    }
+}

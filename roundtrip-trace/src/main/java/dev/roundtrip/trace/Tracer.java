@@ -1,0 +1,188 @@
+package dev.roundtrip.trace;
+
+import dev.roundtrip.core.net.LabAddresses;
+import dev.roundtrip.core.resolve.Resolution;
+import dev.roundtrip.core.resolve.Resolver;
+import dev.roundtrip.core.timeline.PhaseKind;
+import dev.roundtrip.core.timeline.RequestListener;
+import dev.roundtrip.core.timeline.Timeline;
+import dev.roundtrip.core.timeline.TimelineRecorder;
+import dev.roundtrip.http.Transport;
+import dev.roundtrip.trace.client.CachingResolver;
+import dev.roundtrip.trace.client.ConnectionPool;
+import dev.roundtrip.trace.client.Connector;
+import dev.roundtrip.trace.client.FailureClassifier;
+import dev.roundtrip.trace.client.RequestHeads;
+import dev.roundtrip.trace.client.Response;
+import dev.roundtrip.trace.client.Route;
+import dev.roundtrip.trace.client.TraceConnection;
+import dev.roundtrip.trace.tls.ClientTlsContexts;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The tracing client: sends one HTTP request and times every phase of it (DNS, TCP, TLS, request,
+ * waiting, download), like curl's {@code -w} timings but with each step's facts (resolver steps,
+ * address chosen, TLS parameters, the server's own Server-Timing account). It keeps connections
+ * and its DNS cache between calls, so a second call shows what a warm client skips.
+ *
+ * <p>The path of one call is written down once, in {@link #run}: resolve, connect (TCP + TLS),
+ * exchange, return the connection to the pool. Calls block the caller (never call from a Netty
+ * event loop) and run one after another; the tracer is thread-safe but serialises calls.
+ */
+public final class Tracer implements AutoCloseable {
+    /** Extra time over a phase's own timeout before the caller stops waiting for the event loop. */
+    private static final Duration GRACE = Duration.ofSeconds(2);
+
+    private final TracerConfig config;
+    private final EventLoopGroup group;
+    private final Resolver resolver;
+    private final Connector connector;
+    private final ConnectionPool pool = new ConnectionPool();
+
+    public Tracer(TracerConfig config) {
+        this.config = config;
+        Transport transport = Transport.best();
+        this.group = transport.newGroup(1, "roundtrip-trace");
+        group.submit(() -> { }).syncUninterruptibly(); // start the event loop thread now, not inside the first call's phases
+        this.resolver = config.dnsCacheTtl().isZero() ? config.resolver()
+                : new CachingResolver(config.resolver(), config.clock(), config.dnsCacheTtl());
+        SslContext ssl = ClientTlsContexts.create(config.trust(), config.http(), config.wallClock());
+        this.connector = new Connector(group, transport, config.network(), ssl, config.http(),
+                config.connectTimeout(), config.tlsTimeout());
+    }
+
+    public TracerConfig config() {
+        return config;
+    }
+
+    /** Traces {@code request} and returns its timeline (failures are in {@link Timeline#failure()}). */
+    public Timeline trace(TraceRequest request) {
+        return run(request).timeline();
+    }
+
+    /**
+     * Traces {@code request} and returns the timeline with the headers and the failure class.
+     *
+     * <p>The request path, in order: a pooled connection for the route, or resolve the name (DNS)
+     * and connect (TCP, TLS); then the exchange (request, wait, download); then the connection goes
+     * back to the pool. The steps chain on the threads that finish them (the event loop completes
+     * the handshake and sends the request straight away), so no thread hand-off lands inside a
+     * measured phase; the caller only waits for the end.
+     */
+    public synchronized TraceResult run(TraceRequest request) {
+        TimelineRecorder recorder = new TimelineRecorder(config.clock());
+        RequestListener listener = recorder;
+        Instant startedAt = config.wallClock().instant();
+        listener.callStart(request.method(), request.url());
+        Route route = Route.of(request, config.connectTo());
+        AtomicReference<TraceConnection> used = new AtomicReference<>();
+
+        TraceConnection pooled = config.reuseConnections() ? pool.acquire(route) : null;
+        CompletableFuture<TraceConnection> connection;
+        if (pooled != null) {
+            listener.connectionReused(pooled.remote());
+            connection = CompletableFuture.completedFuture(pooled);
+        } else {
+            connection = resolve(route, listener).thenCompose(addresses -> connector.connect(route, addresses, listener));
+        }
+        CompletableFuture<Response> exchange = connection.thenCompose(c -> {
+            used.set(c);
+            return c.exchange(request, listener, config.responseTimeout());
+        });
+
+        try {
+            Response response = await(exchange, route);
+            TraceConnection c = used.get();
+            if (config.reuseConnections()) {
+                pool.release(route, c);
+            } else {
+                c.close();
+            }
+            listener.callEnd();
+            return new TraceResult(recorder.timeline(), startedAt, c.id(), response.requestHeaders(),
+                    response.responseHeaders(), response.reason(), response.requestBytes(), null);
+        } catch (TraceException e) {
+            TraceConnection c = used.get();
+            if (c != null) {
+                c.close();
+            }
+            listener.callFailed(e.phase(), e);
+            return new TraceResult(recorder.timeline(), startedAt, c == null ? -1 : c.id(),
+                    c != null && c.protocol().equals("h2") ? RequestHeads.http2(request) : RequestHeads.http1(request),
+                    List.of(), "", -1, e.failureClass());
+        }
+    }
+
+    /** The DNS phase: nothing for an IP literal, otherwise the resolver through the tracer's cache. */
+    private CompletableFuture<List<InetAddress>> resolve(Route route, RequestListener listener) {
+        String host = route.connectHost();
+        if (route.connectsToLiteral()) {
+            return CompletableFuture.completedFuture(List.of(LabAddresses.parseLiteral(host)));
+        }
+        listener.dnsStart(host);
+        CompletableFuture<Resolution> lookup;
+        try {
+            lookup = resolver.resolve(host, listener);
+        } catch (RuntimeException e) { // a resolver that breaks its contract still gives a DNS failure
+            lookup = CompletableFuture.failedFuture(e);
+        }
+        return lookup.orTimeout(config.dnsTimeout().toNanos(), TimeUnit.NANOSECONDS).handle((resolution, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                listener.dnsFailed(host, cause);
+                throw new CompletionException(FailureClassifier.classify(cause, PhaseKind.DNS, host));
+            }
+            listener.dnsEnd(host, resolution.addresses());
+            return resolution.addresses();
+        });
+    }
+
+    /** Waits for the call, at most the sum of its phases' timeouts plus a grace period. */
+    private Response await(CompletableFuture<Response> call, Route route) throws TraceException {
+        Duration budget = config.dnsTimeout().plus(config.connectTimeout()).plus(config.tlsTimeout())
+                .plus(config.responseTimeout()).plus(GRACE);
+        try {
+            return call.get(budget.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw FailureClassifier.classify(e.getCause(), PhaseKind.WAIT, route.urlHost());
+        } catch (TimeoutException e) {
+            call.cancel(false);
+            throw FailureClassifier.classify(e, PhaseKind.WAIT, route.urlHost());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            call.cancel(false);
+            throw FailureClassifier.classify(e, PhaseKind.WAIT, route.urlHost());
+        }
+    }
+
+    /**
+     * Runs the client's code paths once over loopback (a throw-away responder, a separate tracer),
+     * so that the first real call measures the network rather than the JVM loading classes. Takes
+     * a few hundred milliseconds on a cold JVM; changes nothing this tracer remembers.
+     */
+    public void warmUp() {
+        dev.roundtrip.trace.client.WarmUp.run(config);
+    }
+
+    /** Forgets idle connections (the next call connects anew; the DNS cache stays). */
+    public void closeConnections() {
+        pool.closeAll();
+    }
+
+    @Override
+    public void close() {
+        pool.closeAll();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.roundtrip.trace;
+
+import dev.roundtrip.core.net.Network;
+import dev.roundtrip.core.resolve.Resolver;
+import dev.roundtrip.core.timeline.MonotonicClock;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a {@link Tracer} needs, validated in one step. Start from {@link #defaults(Resolver)}
+ * and change what differs with the {@code with*} methods.
+ *
+ * @param resolver turns host names into addresses (the system's, or roundtrip's stub resolver)
+ * @param network where connections go: {@code connectAddress} maps lab addresses on the embedded network
+ * @param trust which server certificates are accepted
+ * @param http the HTTP version to speak
+ * @param connectTo {@code --connect-to} rules, first match wins
+ * @param reuseConnections keep connections open between calls (false: every call connects, so the
+ *        DNS cache and TLS session resumption show instead)
+ * @param dnsCacheTtl how long the tracer's own DNS cache keeps an answer; zero disables it
+ * @param dnsTimeout the longest a resolution may take
+ * @param connectTimeout the longest a TCP connect may take
+ * @param tlsTimeout the longest a TLS handshake may take
+ * @param responseTimeout the longest from sending the request to the end of the response
+ * @param clock the monotonic clock every phase is timed with
+ * @param wallClock the wall clock, only for the start date HAR wants
+ */
+public record TracerConfig(Resolver resolver, Network network, TrustPolicy trust, HttpVersion http,
+                           List<ConnectTo> connectTo, boolean reuseConnections, Duration dnsCacheTtl,
+                           Duration dnsTimeout, Duration connectTimeout, Duration tlsTimeout,
+                           Duration responseTimeout, MonotonicClock clock, Clock wallClock) {
+
+    public TracerConfig {
+        require(resolver, "resolver");
+        require(network, "network");
+        require(trust, "trust");
+        require(http, "http");
+        require(clock, "clock");
+        require(wallClock, "wallClock");
+        connectTo = List.copyOf(connectTo);
+        positive(dnsTimeout, "dnsTimeout");
+        positive(connectTimeout, "connectTimeout");
+        positive(tlsTimeout, "tlsTimeout");
+        positive(responseTimeout, "responseTimeout");
+        if (dnsCacheTtl == null || dnsCacheTtl.isNegative()) {
+            throw new IllegalArgumentException("dnsCacheTtl: " + dnsCacheTtl + " (expected zero or more)");
+        }
+    }
+
+    /** Defaults: host network, system roots, HTTP version by ALPN, reuse on, 60 s DNS cache, 10 s timeouts. */
+    public static TracerConfig defaults(Resolver resolver) {
+        return new TracerConfig(resolver, Network.host(), TrustPolicy.system(), HttpVersion.AUTO, List.of(), true,
+                Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10),
+                Duration.ofSeconds(30), MonotonicClock.SYSTEM, Clock.systemUTC());
+    }
+
+    public TracerConfig withNetwork(Network value) {
+        return new TracerConfig(resolver, value, trust, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock);
+    }
+
+    public TracerConfig withTrust(TrustPolicy value) {
+        return new TracerConfig(resolver, network, value, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock);
+    }
+
+    public TracerConfig withHttp(HttpVersion value) {
+        return new TracerConfig(resolver, network, trust, value, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock);
+    }
+
+    public TracerConfig withConnectTo(List<ConnectTo> value) {
+        return new TracerConfig(resolver, network, trust, http, value, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock);
+    }
+
+    public TracerConfig withReuseConnections(boolean value) {
+        return new TracerConfig(resolver, network, trust, http, connectTo, value, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock);
+    }
+
+    public TracerConfig withDnsCacheTtl(Duration value) {
+        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, value, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock);
+    }
+
+    /** Sets the DNS, connect, TLS and response timeouts at once. */
+    public TracerConfig withTimeouts(Duration dns, Duration connect, Duration tls, Duration response) {
+        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, dnsCacheTtl, dns, connect, tls, response, clock, wallClock);
+    }
+
+    public TracerConfig withClocks(MonotonicClock monotonic, Clock wall) {
+        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, monotonic, wall);
+    }
+
+    private static void require(Object value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+    }
+
+    private static void positive(Duration d, String name) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + ": " + d + " (expected more than zero)");
+        }
+    }
+}

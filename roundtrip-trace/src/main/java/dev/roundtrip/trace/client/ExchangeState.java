@@ -1,0 +1,90 @@
+package dev.roundtrip.trace.client;
+
+import dev.roundtrip.core.timeline.PhaseKind;
+import dev.roundtrip.core.timeline.RequestListener;
+import dev.roundtrip.trace.Header;
+import dev.roundtrip.trace.TraceException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * The progress of one exchange on a connection: where it is (sending, waiting, receiving), what
+ * has arrived, and the future that ends it exactly once. Event-loop only.
+ */
+final class ExchangeState {
+    final RequestListener listener;
+    final CompletableFuture<Response> result;
+    final List<Header> requestHeaders;
+    final String target;
+    final List<Header> responseHeaders = new ArrayList<>();
+    ScheduledFuture<?> timeout;
+    long requestBytes;
+    long bodyBytes;
+    boolean sent;
+    boolean firstByte;
+    String protocol = "";
+    int status = -1;
+    String reason = "";
+
+    ExchangeState(RequestListener listener, CompletableFuture<Response> result, List<Header> requestHeaders, String target) {
+        this.listener = listener;
+        this.result = result;
+        this.requestHeaders = List.copyOf(requestHeaders);
+        this.target = target;
+    }
+
+    /** The phase the exchange is in: SEND until the request is written, WAIT until the first byte, then RECEIVE. */
+    PhaseKind phase() {
+        return firstByte ? PhaseKind.RECEIVE : sent ? PhaseKind.WAIT : PhaseKind.SEND;
+    }
+
+    boolean done() {
+        return result.isDone();
+    }
+
+    void sent(long bytes) {
+        sent = true;
+        requestBytes = bytes;
+        listener.requestEnd(bytes);
+    }
+
+    void firstByte() {
+        if (!firstByte) {
+            firstByte = true;
+            listener.responseStart();
+        }
+    }
+
+    /** Ends the exchange successfully: responseEnd, then the future. */
+    void complete() {
+        if (done()) {
+            return;
+        }
+        cancelTimeout();
+        listener.responseEnd(bodyBytes);
+        result.complete(new Response(protocol, status, reason, requestHeaders, responseHeaders, requestBytes, bodyBytes));
+    }
+
+    /** Ends the exchange with a failure classified for the phase it is in. */
+    void fail(Throwable cause) {
+        if (done()) {
+            return;
+        }
+        cancelTimeout();
+        TraceException e = FailureClassifier.classify(cause, phase(), target);
+        result.completeExceptionally(e);
+    }
+
+    /** Ends the exchange with an HTTP protocol error described by {@code message}. */
+    void protocolError(String message, Throwable cause) {
+        fail(new TraceException(dev.roundtrip.trace.FailureClass.HTTP_PROTOCOL, phase(), "HTTP from " + target + ": " + message, cause));
+    }
+
+    private void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+    }
+}
