@@ -20,11 +20,14 @@ import picocli.CommandLine.Command;
                 ""},
         subcommands = {
                 CommandLine.HelpCommand.class,
-                CaCommand.class,
-                dev.roundtrip.cli.dns.DnsCommand.class, dev.roundtrip.cli.dns.DigCommand.class,
+                dev.roundtrip.cli.up.DemoCommand.class,
+                dev.roundtrip.cli.up.UpCommand.class,
+                TraceCommand.class,
+                dev.roundtrip.cli.dns.DigCommand.class,
+                dev.roundtrip.cli.dns.DnsCommand.class,
                 LbCommand.class,
                 AppCommand.class,
-                TraceCommand.class,
+                CaCommand.class,
         },
         footer = {"", "Start with: roundtrip demo", "Details of one command: roundtrip help COMMAND"})
 public final class Main implements Runnable {

@@ -10,6 +10,7 @@ import dev.roundtrip.core.topology.ServiceType;
 import dev.roundtrip.core.topology.Topology;
 import dev.roundtrip.dns.stub.StubResolver;
 import dev.roundtrip.tls.LocalCa;
+import dev.roundtrip.trace.ConnectTo;
 import dev.roundtrip.trace.HttpVersion;
 import dev.roundtrip.trace.TraceRequest;
 import dev.roundtrip.trace.TraceResult;
@@ -44,6 +45,7 @@ import picocli.CommandLine.Spec;
                 "cache, connection reused) with a line on what happened in each phase, then stops."},
         footer = {"", "Exit codes: 0 both requests succeeded, 1 a request or a service failed, 2 bad topology or usage."})
 public final class DemoCommand implements Runnable {
+    private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
     @Option(names = "--config", paramLabel = "TOPOLOGY.yaml", description = "The topology to bring up (default: the built-in mini-internet).")
     Path config;
@@ -55,12 +57,24 @@ public final class DemoCommand implements Runnable {
             description = "What to request (default: ${DEFAULT-VALUE}).")
     String url;
 
+    @Option(names = "--verbose", description = "Show the servers' logs (access log lines and the like) on stderr.")
+    boolean verbose;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "30",
+            description = "Requests sent to the servers before tracing, so their code is compiled and the numbers show the"
+                    + " network and the work, not the JVM's first run; they use their own connections and never the"
+                    + " resolver, so the traced request still starts with empty caches (default: ${DEFAULT-VALUE}; 0 = none).")
+    int warmup;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
         long t0 = System.nanoTime();
+        if (!verbose && System.getProperty(LOG_LEVEL) == null) {
+            System.setProperty(LOG_LEVEL, "warn"); // before any server creates its logger
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter progress = json ? spec.commandLine().getErr() : out;
         TraceRequest request;
@@ -74,6 +88,9 @@ public final class DemoCommand implements Runnable {
                 MonotonicClock.SYSTEM, StateDirectory.root(), progress);
         List<TraceResult> runs;
         try {
+            if (warmup > 0) {
+                warmUpServers(running, request, progress);
+            }
             runs = traceTwice(running, request);
         } finally {
             long stopStart = System.nanoTime();
@@ -124,6 +141,37 @@ public final class DemoCommand implements Runnable {
             TraceResult warm = tracer.run(request);
             return List.of(cold, warm);
         }
+    }
+
+    /**
+     * Sends {@code warmup} requests through the load balancer on a separate client that connects by
+     * address (no DNS), so the servers' code paths are compiled before the traced request while
+     * every cache the trace shows (stub, resolver) stays empty.
+     */
+    private void warmUpServers(Launch.Running running, TraceRequest request, PrintWriter progress) {
+        MiniInternet.Placed lb = running.internet().first(ServiceType.LOAD_BALANCER).orElse(null);
+        if (lb == null) {
+            return;
+        }
+        long start = System.nanoTime();
+        InetSocketAddress target = lb.labAddress();
+        LocalCa ca = LocalCa.loadOrCreate(LocalCa.defaultDir());
+        TracerConfig config = TracerConfig.defaults(new dev.roundtrip.core.resolve.SystemResolver())
+                .withNetwork(running.network())
+                .withTrust(TrustPolicy.roots(List.of(ca.certificate())))
+                .withHttp(HttpVersion.HTTP_2)
+                .withConnectTo(List.of(new ConnectTo(request.host(), -1, target.getAddress().getHostAddress(), target.getPort())));
+        int failed = 0;
+        try (Tracer client = new Tracer(config)) {
+            for (int i = 0; i < warmup; i++) {
+                if (!client.run(request).succeeded()) {
+                    failed++;
+                }
+            }
+        }
+        progress.printf(Locale.ROOT, "warmed up the servers with %d requests in %.0f ms%s (caches the trace uses are still empty)%n",
+                warmup, (System.nanoTime() - start) / 1e6, failed == 0 ? "" : ", " + failed + " failed");
+        progress.flush();
     }
 
     /** Lab address (ADDR:PORT) to host name, so the narration can say "a.root-servers.net". */

@@ -94,7 +94,7 @@ public final class MiniInternet {
                         List<InetSocketAddress> roots = hints.addresses().stream().map(a -> new InetSocketAddress(a, 53)).toList();
                         RecursiveConfig defaults = new RecursiveConfig(network, listen, roots, clock);
                         yield new RecursiveResolver(s.config(() -> new RecursiveConfig(host.name() + " (recursive dns)", network, listen, roots, clock,
-                                defaults.cache(), defaults.limits(), defaults.qnameMinimisation(), defaults.listener())));
+                                defaults.cache(), defaults.limits(), defaults.qnameMinimisation(), defaults.listener(), defaults.stubZones())));
                     }
                     case DATABASE -> {
                         s.allow("name");

@@ -59,7 +59,10 @@ final class Narration {
     private String dns(Timeline t) {
         List<DnsStep> steps = t.dnsSteps();
         if (steps.isEmpty()) {
-            return "DNS: no lookup (" + (t.connectionReused() ? "connection reused" : "IP literal") + ").";
+            return t.connectionReused()
+                    ? "DNS: no lookup: the client still has an open connection to " + t.url().getHost()
+                            + " (and the answer in its cache until the TTL runs out)."
+                    : "DNS: no lookup: the URL names an IP address.";
         }
         DnsStep first = steps.getFirst();
         if (first.source() == DnsStep.Source.STUB_CACHE) {
