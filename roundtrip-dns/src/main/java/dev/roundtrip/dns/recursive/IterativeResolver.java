@@ -141,7 +141,10 @@ final class IterativeResolver {
         List<Record> nsSet = cache.closestNs(name, now);
         List<InetSocketAddress> hinted = null;
         StubZone stub = config.stubZoneFor(name);
-        if (stub != null && (nsSet == null || !nsSet.getFirst().getName().subdomain(stub.name()))) {
+        // A stub zone's own servers answer for it; only a delegation cached strictly below it wins.
+        boolean belowStub = stub != null && nsSet != null && nsSet.getFirst().getName().subdomain(stub.name())
+                && !nsSet.getFirst().getName().equals(stub.name());
+        if (stub != null && !belowStub) {
             zone = stub.name();
             hinted = stub.servers();
             nsSet = null;

@@ -163,7 +163,7 @@ public final class RecursiveResolver implements Service {
             List<DnsStep> steps = wantSteps
                     ? List.of(DnsStep.cacheHit(DnsStep.Source.RESOLVER_CACHE, q.name() + " " + Type.string(type), IterativeResolver.describe(cached)))
                     : List.of();
-            reply.accept(encode(q, protocol, cached.rcode(), cached.answer(), cached.authority(), steps, wantSteps));
+            reply.accept(encode(q, protocol, cached.rcode(), cached.answer(), cached.authority(), steps, wantSteps, ""));
             return;
         }
         if (!q.recursionDesired()) {
@@ -183,7 +183,7 @@ public final class RecursiveResolver implements Service {
                     servfails.incrementAndGet();
                     log.debug("{}: SERVFAIL for {} {}: {}", config.name(), q.name(), Type.string(type), o.failure());
                 }
-                reply.accept(encode(q, protocol, o.rcode(), o.answer(), o.authority(), o.steps(), wantSteps));
+                reply.accept(encode(q, protocol, o.rcode(), o.answer(), o.authority(), o.steps(), wantSteps, o.failure()));
             } catch (RuntimeException bug) {
                 servfails.incrementAndGet();
                 log.warn("{}: failed resolving {} {}", config.name(), q.name(), Type.string(type), bug);
@@ -195,7 +195,7 @@ public final class RecursiveResolver implements Service {
     }
 
     private byte[] encode(ParsedQuery.Query q, DnsProtocol protocol, int rcode, List<Record> answer, List<Record> authority,
-                          List<DnsStep> steps, boolean wantSteps) {
+                          List<DnsStep> steps, boolean wantSteps, String failure) {
         Message response = Responses.responseTo(q);
         response.getHeader().setFlag(Flags.RA);
         response.getHeader().setRcode(rcode);
@@ -206,7 +206,15 @@ public final class RecursiveResolver implements Service {
             response.addRecord(r, Section.AUTHORITY);
         }
         if (q.edns()) {
-            response.addRecord(wantSteps ? Responses.serverOpt(q, StepsOption.response(steps)) : Responses.serverOpt(q), Section.ADDITIONAL);
+            List<org.xbill.DNS.EDNSOption> options = new java.util.ArrayList<>(2);
+            if (wantSteps) {
+                options.add(StepsOption.response(steps));
+            }
+            if (!failure.isEmpty()) {
+                // RFC 8914 Extended DNS Error: say why, so dig shows it next to SERVFAIL.
+                options.add(new org.xbill.DNS.ExtendedErrorCodeOption(org.xbill.DNS.ExtendedErrorCodeOption.OTHER, failure));
+            }
+            response.addRecord(Responses.serverOpt(q, options.toArray(org.xbill.DNS.EDNSOption[]::new)), Section.ADDITIONAL);
         }
         return Responses.encode(response, q, protocol == DnsProtocol.UDP);
     }

@@ -201,6 +201,21 @@ class IterationTest {
             assertThat(s.server()).isEqualTo("198.18.0.53:53");
             assertThat(s.zone()).isEqualTo("many.test.");
         });
+        // The zone's own NS records, once cached, must not replace the stub's servers (one of them is dead).
+        assertThat(ask("many.test.", Type.NS, false).getSection(Section.ANSWER)).hasSize(2);
+        for (int i = 4; i < 8; i++) {
+            Message h = ask("h" + i + ".many.test.", Type.A, false);
+            assertThat(steps(h)).singleElement().extracting(DnsStep::server).isEqualTo("198.18.0.53:53");
+        }
+    }
+
+    @Test
+    void servfailSaysWhyInAnExtendedDnsError() throws Exception {
+        start(c -> c);
+        Message loop = ask("a.example.com.", Type.A, false);
+        assertThat(loop.getRcode()).isEqualTo(Rcode.SERVFAIL);
+        assertThat(loop.getOPT().getOptions(org.xbill.DNS.EDNSOption.Code.EDNS_EXTENDED_ERROR)).singleElement()
+                .satisfies(o -> assertThat(((org.xbill.DNS.ExtendedErrorCodeOption) o).getText()).contains("CNAME chain longer than 8"));
     }
 
     @Test
