@@ -8,6 +8,7 @@ import dev.roundtrip.dns.steps.StepsOption;
 import dev.roundtrip.dns.transport.DnsClient;
 import dev.roundtrip.dns.transport.DnsListener;
 import dev.roundtrip.dns.transport.DnsProtocol;
+import dev.roundtrip.dns.wire.PacketCache;
 import dev.roundtrip.dns.wire.ParsedQuery;
 import dev.roundtrip.dns.wire.QueryDecoder;
 import dev.roundtrip.dns.wire.Responses;
@@ -51,6 +52,7 @@ public final class RecursiveResolver implements Service {
     private final DnsClient client;
     private final IterativeResolver iterator;
     private final DnsListener listener;
+    private final PacketCache packets = new PacketCache(10_000);
     private final AtomicInteger inflight = new AtomicInteger();
     private final AtomicLong servfails = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
@@ -137,6 +139,14 @@ public final class RecursiveResolver implements Service {
     }
 
     private void handle(byte[] wire, DnsProtocol protocol, InetSocketAddress client, Consumer<byte[]> reply) {
+        if (protocol == DnsProtocol.UDP) {
+            byte[] cached = packets.get(wire, config.clock().nanoTime());
+            if (cached != null) {
+                cache.countHit();
+                reply.accept(cached);
+                return;
+            }
+        }
         ParsedQuery parsed = QueryDecoder.decode(wire);
         switch (parsed) {
             case ParsedQuery.Drop d -> {
@@ -147,11 +157,11 @@ public final class RecursiveResolver implements Service {
                 malformed.incrementAndGet();
                 reply.accept(withRa(e.response()));
             }
-            case ParsedQuery.Query q -> answer(q, protocol, reply);
+            case ParsedQuery.Query q -> answer(wire, q, protocol, reply);
         }
     }
 
-    private void answer(ParsedQuery.Query q, DnsProtocol protocol, Consumer<byte[]> reply) {
+    private void answer(byte[] wire, ParsedQuery.Query q, DnsProtocol protocol, Consumer<byte[]> reply) {
         boolean wantSteps = q.hasOption(StepsOption.CODE);
         int type = q.type();
         if (type == Type.AXFR || type == Type.IXFR) {
@@ -163,7 +173,12 @@ public final class RecursiveResolver implements Service {
             List<DnsStep> steps = wantSteps
                     ? List.of(DnsStep.cacheHit(DnsStep.Source.RESOLVER_CACHE, q.name() + " " + Type.string(type), IterativeResolver.describe(cached)))
                     : List.of();
-            reply.accept(encode(q, protocol, cached.rcode(), cached.answer(), cached.authority(), steps, wantSteps, ""));
+            byte[] response = encode(q, protocol, cached.rcode(), cached.answer(), cached.authority(), steps, wantSteps, "");
+            if (protocol == DnsProtocol.UDP && !wantSteps) {
+                // Exact until a TTL ticks down or expires; a steps report is never replayed.
+                packets.put(wire, response, cached.validUntil());
+            }
+            reply.accept(response);
             return;
         }
         if (!q.recursionDesired()) {

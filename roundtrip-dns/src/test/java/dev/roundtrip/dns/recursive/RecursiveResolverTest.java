@@ -108,7 +108,14 @@ class RecursiveResolverTest {
         Message cached = ask("api.example.com.", Type.A, true);
         assertThat(cached.getSection(Section.ANSWER)).singleElement().extracting(Record::getTTL).isEqualTo(180L);
         assertThat(net.auth.answered()).isEqualTo(queries);
-        clock.advance(Duration.ofSeconds(181));
+        // The same query again is answered from the packet cache, still exact; a second later the TTL ticks down.
+        assertThat(ask("api.example.com.", Type.A, true).getSection(Section.ANSWER)).singleElement().extracting(Record::getTTL).isEqualTo(180L);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(ask("api.example.com.", Type.A, true).getSection(Section.ANSWER)).singleElement().extracting(Record::getTTL).isEqualTo(179L);
+        clock.advance(Duration.ofMillis(999));
+        assertThat(ask("api.example.com.", Type.A, true).getSection(Section.ANSWER)).singleElement().extracting(Record::getTTL).isEqualTo(179L);
+        clock.advance(Duration.ofSeconds(180).minusMillis(999 + 1000));
+        clock.advance(Duration.ofSeconds(1));
         Message refreshed = ask("api.example.com.", Type.A, true);
         assertThat(refreshed.getSection(Section.ANSWER)).singleElement().extracting(Record::getTTL).isEqualTo(300L);
         assertThat(net.auth.answered()).isGreaterThan(queries);
