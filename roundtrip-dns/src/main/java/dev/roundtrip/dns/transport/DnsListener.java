@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class DnsListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DnsListener.class);
     private static final int PORT_ATTEMPTS = 20;
+    /** Larger UDP queries are cut here (and then answered FORMERR): real ones are a few dozen bytes. */
+    static final int MAX_QUERY_BYTES = 2048;
 
     private final String name;
     private final QueryHandler handler;
@@ -104,7 +106,6 @@ public final class DnsListener implements AutoCloseable {
         int sockets = transport == Transport.EPOLL
                 ? (limits.udpSockets() == 0 ? limits.threads() : limits.udpSockets())
                 : 1;
-        DnsUdpHandler udpHandler = new DnsUdpHandler(handler, counters);
         List<Channel> udp = new ArrayList<>();
         for (int i = 0; i < sockets; i++) {
             Bootstrap b = new Bootstrap()
@@ -112,10 +113,12 @@ public final class DnsListener implements AutoCloseable {
                     .channel(transport.datagramChannel())
                     .option(ChannelOption.SO_RCVBUF, 4 << 20)
                     .option(ChannelOption.SO_SNDBUF, 4 << 20)
-                    .handler(udpHandler);
+                    .handler(new DnsUdpHandler(handler, counters));
             if (transport == Transport.EPOLL) {
                 b.option(EpollChannelOption.SO_REUSEPORT, true);
-                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0);
+                // recvmmsg: up to 16 queries of at most MAX_QUERY_BYTES per system call.
+                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY_BYTES);
+                b.option(ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.FixedRecvByteBufAllocator(MAX_QUERY_BYTES * 16));
             }
             ChannelFuture f = b.bind(address).await();
             if (!f.isSuccess()) {
