@@ -48,9 +48,10 @@ public final class RecursiveResolver implements Service {
     private final RecursiveConfig config;
     private final DnsCache cache;
     private final ServerSelection selection = new ServerSelection();
-    private final EventLoopGroup upstreamGroup;
-    private final DnsClient client;
-    private final IterativeResolver iterator;
+    private final Transport transport = Transport.best();
+    private volatile EventLoopGroup upstreamGroup; // made by start: an unstarted resolver holds no threads
+    private volatile DnsClient client;
+    private volatile IterativeResolver iterator;
     private final DnsListener listener;
     private final PacketCache packets = new PacketCache(10_000);
     private final AtomicInteger inflight = new AtomicInteger();
@@ -61,10 +62,6 @@ public final class RecursiveResolver implements Service {
     public RecursiveResolver(RecursiveConfig config) {
         this.config = config;
         this.cache = new DnsCache(config.cache());
-        Transport transport = Transport.best();
-        this.upstreamGroup = transport.newGroup(1, "dns-upstream");
-        this.client = new DnsClient(transport, upstreamGroup, config.clock());
-        this.iterator = new IterativeResolver(config, cache, selection, client);
         this.listener = new DnsListener(config.name(), this::handle, config.listener());
     }
 
@@ -84,7 +81,8 @@ public final class RecursiveResolver implements Service {
 
     /** Upstream responses ignored because address, port, ID or question did not match (RFC 5452). */
     public long rejectedResponses() {
-        return client.rejectedResponses();
+        DnsClient c = client;
+        return c == null ? 0 : c.rejectedResponses();
     }
 
     public ServerSelection serverSelection() {
@@ -102,6 +100,9 @@ public final class RecursiveResolver implements Service {
     @Override
     public CompletableFuture<List<BoundAddress>> start() {
         CompletableFuture<List<BoundAddress>> started = new CompletableFuture<>();
+        upstreamGroup = transport.newGroup(1, "dns-upstream");
+        client = new DnsClient(transport, upstreamGroup, config.clock());
+        iterator = new IterativeResolver(config, cache, selection, client);
         try {
             InetSocketAddress real = listener.bind(config.network().bindAddress(config.listen()));
             InetSocketAddress lab = config.listen().getPort() == 0 ? real : config.listen();
@@ -133,7 +134,10 @@ public final class RecursiveResolver implements Service {
         health = Health.of(Health.Status.STOPPING);
         return CompletableFuture.runAsync(() -> {
             listener.close(grace.toMillis());
-            upstreamGroup.shutdownGracefully(0, Math.max(100, grace.toMillis()), TimeUnit.MILLISECONDS).awaitUninterruptibly(grace.toMillis() + 2_000);
+            EventLoopGroup upstream = upstreamGroup;
+            if (upstream != null) {
+                upstream.shutdownGracefully(0, Math.max(100, grace.toMillis()), TimeUnit.MILLISECONDS).awaitUninterruptibly(grace.toMillis() + 2_000);
+            }
             health = Health.of(Health.Status.STOPPED);
         }, r -> Thread.ofVirtual().name("stop " + config.name()).start(r));
     }

@@ -36,7 +36,7 @@ public final class DnsListener implements AutoCloseable {
     private final QueryHandler handler;
     private final ListenerLimits limits;
     private final Transport transport = Transport.best();
-    private final EventLoopGroup group;
+    private EventLoopGroup group; // made by bind: a listener never bound holds no threads
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ListenerCounters counters = new ListenerCounters();
     private volatile InetSocketAddress bound;
@@ -45,7 +45,6 @@ public final class DnsListener implements AutoCloseable {
         this.name = name;
         this.handler = handler;
         this.limits = limits;
-        this.group = transport.newGroup(limits.threads(), "dns-" + name.replace(' ', '-'));
     }
 
     /**
@@ -54,7 +53,11 @@ public final class DnsListener implements AutoCloseable {
      * @return the address bound (the real one)
      * @throws Exception the bind failure (address in use, permission denied)
      */
-    public InetSocketAddress bind(InetSocketAddress address) throws Exception {
+    public synchronized InetSocketAddress bind(InetSocketAddress address) throws Exception {
+        if (group != null) {
+            throw new IllegalStateException(name + ": already bound");
+        }
+        group = transport.newGroup(limits.threads(), "dns-" + name.replace(' ', '-'));
         Exception last = null;
         int attempts = address.getPort() == 0 ? PORT_ATTEMPTS : 1;
         for (int i = 0; i < attempts; i++) {
@@ -137,7 +140,10 @@ public final class DnsListener implements AutoCloseable {
     }
 
     /** Stops listening, waits at most {@code graceMillis} for queries in flight, frees the threads. */
-    public void close(long graceMillis) {
+    public synchronized void close(long graceMillis) {
+        if (group == null) {
+            return;
+        }
         channels.close().awaitUninterruptibly(Math.max(graceMillis, 100), TimeUnit.MILLISECONDS);
         group.shutdownGracefully(0, Math.max(graceMillis, 100), TimeUnit.MILLISECONDS).awaitUninterruptibly(graceMillis + 2_000);
         log.debug("{}: closed after {}", name, counters);
