@@ -98,6 +98,19 @@ class RecursiveResolverTest {
     }
 
     @Test
+    void parallelQuestionsShareOneUpstreamQuery() throws Exception {
+        try (StubResolver stub = new StubResolver(net.network, MiniInternet.RESOLVER, clock)) {
+            for (int round = 0; round < 3; round++) {
+                stub.resolve("h" + round + ".nowhere.com").handle((r, e) -> r); // NXDOMAIN: A and AAAA in parallel
+            }
+            Resolution r = stub.resolve("api.example.com").get();
+            assertThat(r.addresses()).isNotEmpty();
+        }
+        // Every resolution needed the root only for "com. A": asked once, shared or cached after that.
+        assertThat(net.root.answered()).isEqualTo(1);
+    }
+
+    @Test
     void servesDecrementedTtlsAndExpires() throws Exception {
         Message first = ask("api.example.com.", Type.A, true);
         assertThat(first.getHeader().getFlag(Flags.RA)).isTrue();
