@@ -88,13 +88,13 @@ class EdgeConfigParserTest {
         assertThatThrownBy(() -> EdgeConfigParser.fromTopology(host, bad, "topo.yaml"))
                 .isInstanceOf(dev.roundtrip.core.topology.TopologyException.class)
                 .hasMessage("topo.yaml: hosts[3].services[0].settings.policy: 'random' is not a policy "
-                        + "(allowed: round-robin, least-request, hash:header:NAME, hash:cookie:NAME)");
+                        + "(allowed: round-robin, least-request, peak-ewma, hash:header:NAME, hash:cookie:NAME)");
     }
 
     @Test
     void errorsNameTheKeyTheValueAndWhatIsAllowed() {
         fails("backends: [198.18.1.10:8080]\npolicy: fastest",
-                "policy: 'fastest' is not a policy (allowed: round-robin, least-request, hash:header:NAME, hash:cookie:NAME)");
+                "policy: 'fastest' is not a policy (allowed: round-robin, least-request, peak-ewma, hash:header:NAME, hash:cookie:NAME)");
         fails("backends: [198.18.1.10]", "backends[0]: '198.18.1.10': expected ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080"
                 + " (allowed: ADDR:PORT with an IP address, e.g. 198.18.0.10:443)");
         fails("backends: [198.18.1.10:80]\nhealth_check: { interval: 2x }",

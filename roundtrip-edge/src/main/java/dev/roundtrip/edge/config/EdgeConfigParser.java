@@ -41,7 +41,7 @@ import java.util.Optional;
  * clusters:
  *   - name: app
  *     endpoints: [198.18.1.10:8080, 198.18.1.11:8080]
- *     policy: round-robin               # least-request | hash:header:NAME | hash:cookie:NAME
+ *     policy: round-robin               # least-request | peak-ewma | hash:header:NAME | hash:cookie:NAME
  *     health_check: { path: /healthz, interval: 5s, timeout: 1s, healthy_threshold: 2, unhealthy_threshold: 3 }
  *     outlier_detection: { consecutive_failures: 5, base_ejection_time: 10s, max_ejection_percent: 50 }
  *     pool: { max_connections: 1024, max_pending: 1024, idle_timeout: 30s, max_response_bytes: 64MiB }

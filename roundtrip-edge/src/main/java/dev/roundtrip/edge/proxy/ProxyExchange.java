@@ -121,7 +121,7 @@ final class ProxyExchange {
         public void responseReceived(FullHttpResponse response) {
             endpoint.requestFinished();
             upstreamNanos = context.clock().nanoTime() - sentNanos;
-            cluster.responded(endpoint, response.status().code());
+            cluster.responded(endpoint, response.status().code(), upstreamNanos);
             ForwardedHeaders.forDownstream(response.headers(), conn.viaVersion());
             HttpUtil.setContentLength(response, response.content().readableBytes());
             write(response, endpoint.label());
