@@ -70,6 +70,27 @@ class ForwardingTest {
         }
     }
 
+    @Test
+    void aListenerThatCannotBindFailsTheStartAndLeavesNothingListening() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int adminPort = probe.getLocalPort();
+            probe.close();
+            LoadBalancer lb = new LoadBalancer("lb", ProxyTest.config("""
+                    listen: 127.0.0.1:%d
+                    backends: [127.0.0.1:9]
+                    admin: { address: 127.0.0.1:%d }
+                    """.formatted(taken.getLocalPort(), adminPort)), Network.embedded(), MonotonicClock.SYSTEM);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> lb.start().get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(java.net.BindException.class);
+            assertThat(lb.health().status()).isEqualTo(dev.roundtrip.core.service.Health.Status.FAILED);
+            lb.stop(Duration.ZERO).get(10, TimeUnit.SECONDS);
+            try (java.net.ServerSocket again = new java.net.ServerSocket(adminPort, 1, java.net.InetAddress.getLoopbackAddress())) {
+                assertThat(again.getLocalPort()).as("admin port released").isEqualTo(adminPort);
+            }
+        }
+    }
+
     static String readHead(InputStream in) throws Exception {
         StringBuilder sb = new StringBuilder();
         int c;
