@@ -74,6 +74,7 @@ public final class LoadBalancer implements Service {
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     private UpstreamPools pools;
+    private boolean released;
 
     public LoadBalancer(String name, EdgeConfig config, Network network, MonotonicClock clock) {
         this.name = name;
@@ -276,6 +277,10 @@ public final class LoadBalancer implements Service {
     }
 
     private synchronized void release(Duration grace) {
+        if (released) {
+            return;
+        }
+        released = true;
         List<Channel> open;
         synchronized (listeners) {
             open = new ArrayList<>(listeners);

@@ -84,13 +84,18 @@ public final class UpstreamPools {
 
     /** Closes every pool, each on its own loop. */
     public void close() {
-        byLoop.forEach((loop, pools) -> loop.execute(() -> {
+        byLoop.forEach((loop, pools) -> {
+            if (loop.isShuttingDown()) {
+                return;
+            }
+            loop.execute(() -> {
             for (Http1ConnectionPool p : pools) {
                 if (p != null) {
                     p.close();
                 }
             }
-        }));
+            });
+        });
     }
 
     int endpointCount() {
