@@ -68,7 +68,7 @@ final class LbCommand implements Runnable {
     List<String> backends = new ArrayList<>();
 
     @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "round-robin",
-            description = "round-robin, least-request, hash:HEADER, cookie:NAME (default: ${DEFAULT-VALUE}).")
+            description = "round-robin, least-request, peak-ewma, hash:HEADER, cookie:NAME (default: ${DEFAULT-VALUE}).")
     String policy;
 
     @Option(names = "--health-check", paramLabel = "PATH", description = "Actively check each backend with GET PATH every 5 s.")
@@ -137,6 +137,7 @@ final class LbCommand implements Runnable {
         return switch (p) {
             case PolicyConfig.RoundRobin r -> "round-robin";
             case PolicyConfig.LeastRequest l -> "least-request";
+            case PolicyConfig.PeakEwma e -> "peak-ewma";
             case PolicyConfig.HashHeader h -> "hash:header:" + h.header();
             case PolicyConfig.HashCookie c -> "hash:cookie:" + c.cookie();
         };

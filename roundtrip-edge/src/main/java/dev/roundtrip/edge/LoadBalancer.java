@@ -74,6 +74,7 @@ public final class LoadBalancer implements Service {
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     private UpstreamPools pools;
+    private boolean released;
 
     public LoadBalancer(String name, EdgeConfig config, Network network, MonotonicClock clock) {
         this.name = name;
@@ -139,12 +140,17 @@ public final class LoadBalancer implements Service {
                         status = Health.Status.SERVING;
                         return bound.stream().map(CompletableFuture::join).toList();
                     })
-                    .whenComplete((v, e) -> {
-                        if (e != null) {
-                            status = Health.Status.FAILED;
-                            release(Duration.ZERO);
+                    .handle((addresses, e) -> {
+                        if (e == null) {
+                            return CompletableFuture.completedFuture(addresses);
                         }
-                    });
+                        // Called on an event loop: release (which waits for the loops) elsewhere.
+                        status = Health.Status.FAILED;
+                        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                        return CompletableFuture.runAsync(() -> release(Duration.ZERO))
+                                .thenCompose(x -> CompletableFuture.<List<BoundAddress>>failedFuture(cause));
+                    })
+                    .thenCompose(f -> f);
         } catch (RuntimeException e) {
             status = Health.Status.FAILED;
             release(Duration.ZERO);
@@ -172,10 +178,23 @@ public final class LoadBalancer implements Service {
                 log.debug("{} listening on {} ({})", name, shown, protocol);
                 result.complete(new BoundAddress(protocol, shown, actual));
             } else {
-                result.completeExceptionally(done.cause());
+                result.completeExceptionally(bindFailure(lab, real, done.cause()));
             }
         });
         return result;
+    }
+
+    /** A bind failure as a {@link java.net.BindException} naming the address (epoll reports a NativeIoException). */
+    private static Throwable bindFailure(InetSocketAddress lab, InetSocketAddress real, Throwable cause) {
+        if (cause instanceof java.net.BindException) {
+            return cause;
+        }
+        String m = String.valueOf(cause.getMessage());
+        String what = m.contains("in use") ? "address already in use" : m.contains("assign") ? "address not available" : m;
+        java.net.BindException e = new java.net.BindException(dev.roundtrip.core.net.HostPort.format(lab)
+                + (lab.equals(real) ? "" : " (" + dev.roundtrip.core.net.HostPort.format(real) + ")") + ": " + what);
+        e.initCause(cause);
+        return e;
     }
 
     /** Certificates by SNI name; the first certificate is the default (no or unknown SNI). */
@@ -257,7 +276,11 @@ public final class LoadBalancer implements Service {
         });
     }
 
-    private void release(Duration grace) {
+    private synchronized void release(Duration grace) {
+        if (released) {
+            return;
+        }
+        released = true;
         List<Channel> open;
         synchronized (listeners) {
             open = new ArrayList<>(listeners);

@@ -121,6 +121,26 @@ class DecisionsTest {
     }
 
     @Test
+    void peakEwmaReactsToASlowAnswerAtOnceAndForgetsItGradually() {
+        dev.roundtrip.edge.cluster.LatencyEwma ewma = new dev.roundtrip.edge.cluster.LatencyEwma(10_000_000_000L);
+        ewma.observe(1_000_000, 0);
+        ewma.observe(50_000_000, 1_000_000_000L);
+        assertThat(ewma.nanos()).isEqualTo(50_000_000);
+        ewma.observe(1_000_000, 2_000_000_000L);
+        assertThat(ewma.nanos()).isBetween(40_000_000.0, 50_000_000.0);
+        ewma.observe(1_000_000, 60_000_000_000L);
+        assertThat(ewma.nanos()).isLessThan(2_000_000);
+
+        List<Endpoint> eps = endpoints(2);
+        eps.get(0).latency().observe(80_000_000, 0);
+        eps.get(1).latency().observe(2_000_000, 0);
+        dev.roundtrip.edge.balance.PeakEwmaPolicy p = new dev.roundtrip.edge.balance.PeakEwmaPolicy();
+        for (int i = 0; i < 50; i++) {
+            assertThat(p.pick(eps, e -> true, null)).isSameAs(eps.get(1));
+        }
+    }
+
+    @Test
     void leastRequestPrefersTheLessBusyEndpoint() {
         List<Endpoint> eps = endpoints(2);
         for (int i = 0; i < 5; i++) {

@@ -11,6 +11,7 @@ import dev.roundtrip.edge.config.EdgeConfigParser;
 import dev.roundtrip.edge.config.PolicyConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EdgeConfigParserTest {
@@ -73,16 +74,34 @@ class EdgeConfigParserTest {
     }
 
     @Test
+    void topologyServiceListensOnTheHostAndDefaultsToTlsOn443() throws Exception {
+        var settings = new ObjectMapper(new YAMLFactory()).readTree("server_names: [api.example.com]\nbackends: [198.18.2.10:8080]");
+        var host = new dev.roundtrip.core.topology.Host("lb.example.com", java.net.InetAddress.getByName("198.18.1.5"), "", List.of());
+        var spec = new dev.roundtrip.core.topology.ServiceSpec(dev.roundtrip.core.topology.ServiceType.LOAD_BALANCER, 443, settings,
+                "hosts[3].services[0]");
+        EdgeConfig c = EdgeConfigParser.fromTopology(host, spec, "topo.yaml");
+        assertThat(c.listeners().getFirst().address()).isEqualTo(new InetSocketAddress("198.18.1.5", 443));
+        assertThat(c.listeners().getFirst().tls().orElseThrow().certificates().getFirst().names())
+                .containsExactly("api.example.com", "198.18.1.5");
+        var bad = new dev.roundtrip.core.topology.ServiceSpec(dev.roundtrip.core.topology.ServiceType.LOAD_BALANCER, 443,
+                new ObjectMapper(new YAMLFactory()).readTree("backends: [198.18.2.10:8080]\npolicy: random"), "hosts[3].services[0]");
+        assertThatThrownBy(() -> EdgeConfigParser.fromTopology(host, bad, "topo.yaml"))
+                .isInstanceOf(dev.roundtrip.core.topology.TopologyException.class)
+                .hasMessage("topo.yaml: hosts[3].services[0].settings.policy: 'random' is not a policy "
+                        + "(allowed: round-robin, least-request, peak-ewma, hash:header:NAME, hash:cookie:NAME)");
+    }
+
+    @Test
     void errorsNameTheKeyTheValueAndWhatIsAllowed() {
         fails("backends: [198.18.1.10:8080]\npolicy: fastest",
-                "policy: 'fastest' is not a policy (allowed: round-robin, least-request, hash:header:NAME, hash:cookie:NAME)");
+                "policy: 'fastest' is not a policy (allowed: round-robin, least-request, peak-ewma, hash:header:NAME, hash:cookie:NAME)");
         fails("backends: [198.18.1.10]", "backends[0]: '198.18.1.10': expected ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080"
                 + " (allowed: ADDR:PORT with an IP address, e.g. 198.18.0.10:443)");
         fails("backends: [198.18.1.10:80]\nhealth_check: { interval: 2x }",
                 "health_check.interval: '2x' is not a duration (allowed: e.g. 500ms, 2s, 1.5s, 1m)");
         fails("backends: [198.18.1.10:80]\nretry_policy: { num_retries: 50 }", "retry_policy.num_retries: '50' is outside 0-10");
         fails("backends: [198.18.1.10:80]\nbackend: [x]", "backend: unknown key (allowed: access_log, admin, backends, health_check, http2, "
-                + "limits, listen, outlier_detection, policy, pool, retry_policy, timeouts, tls, workers)");
+                + "limits, listen, outlier_detection, policy, pool, retry_policy, server_names, timeouts, tls, workers)");
         fails("""
                 listeners: [ { address: 127.0.0.1:80, routes: [ { cluster: nope } ] } ]
                 clusters: [ { name: app, endpoints: [127.0.0.1:81] } ]

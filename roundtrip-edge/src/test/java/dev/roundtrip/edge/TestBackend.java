@@ -49,6 +49,11 @@ final class TestBackend implements AutoCloseable {
     private final Map<Channel, AtomicInteger> perConnection = new ConcurrentHashMap<>();
 
     TestBackend(String name) {
+        this(name, new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    /** A backend bound to {@code bind} (e.g. what {@code Network.bindAddress} gave for a lab address). */
+    TestBackend(String name, InetSocketAddress bind) {
         this.name = name;
         this.server = new ServerBootstrap().group(GROUP).channel(dev.roundtrip.http.Transport.NIO.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -67,7 +72,7 @@ final class TestBackend implements AutoCloseable {
                                 });
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+                .bind(bind).syncUninterruptibly().channel();
     }
 
     InetSocketAddress address() {

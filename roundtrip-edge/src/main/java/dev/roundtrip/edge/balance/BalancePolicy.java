@@ -26,6 +26,7 @@ public interface BalancePolicy {
         return switch (config) {
             case PolicyConfig.RoundRobin r -> new RoundRobinPolicy();
             case PolicyConfig.LeastRequest l -> new LeastRequestPolicy();
+            case PolicyConfig.PeakEwma p -> new PeakEwmaPolicy();
             case PolicyConfig.HashHeader h -> new RingHashPolicy(endpoints);
             case PolicyConfig.HashCookie c -> new RingHashPolicy(endpoints);
         };

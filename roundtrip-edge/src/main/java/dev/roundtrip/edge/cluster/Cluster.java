@@ -124,8 +124,9 @@ public final class Cluster {
         return false;
     }
 
-    /** An attempt on {@code e} got a response with {@code status}. */
-    public void responded(Endpoint e, int status) {
+    /** An attempt on {@code e} got a response with {@code status} after {@code latencyNanos}. */
+    public void responded(Endpoint e, int status, long latencyNanos) {
+        e.latency().observe(latencyNanos, clock.nanoTime());
         if (status >= 500) {
             failed(e, "answered " + status);
         } else {

@@ -18,6 +18,7 @@ public final class Endpoint {
     private final EndpointHealth health;
     private final AtomicInteger active = new AtomicInteger();
     final LongAdder ejectionsCounter = new LongAdder();
+    private final LatencyEwma latency = new LatencyEwma(10_000_000_000L);
 
     /**
      * @param id unique across the whole balancer, dense from 0 (indexes the per-loop pool arrays)
@@ -63,6 +64,11 @@ public final class Endpoint {
 
     public void requestFinished() {
         active.decrementAndGet();
+    }
+
+    /** The decaying peak-sensitive average of this endpoint's response times. */
+    public LatencyEwma latency() {
+        return latency;
     }
 
     @Override

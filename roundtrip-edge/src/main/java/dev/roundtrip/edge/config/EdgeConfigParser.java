@@ -3,6 +3,9 @@ package dev.roundtrip.edge.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.roundtrip.core.topology.Host;
+import dev.roundtrip.core.topology.ServiceSpec;
+import dev.roundtrip.core.topology.TopologyException;
 import dev.roundtrip.http.HttpLimits;
 import dev.roundtrip.http.client.PoolSettings;
 import java.io.IOException;
@@ -38,7 +41,7 @@ import java.util.Optional;
  * clusters:
  *   - name: app
  *     endpoints: [198.18.1.10:8080, 198.18.1.11:8080]
- *     policy: round-robin               # least-request | hash:header:NAME | hash:cookie:NAME
+ *     policy: round-robin               # least-request | peak-ewma | hash:header:NAME | hash:cookie:NAME
  *     health_check: { path: /healthz, interval: 5s, timeout: 1s, healthy_threshold: 2, unhealthy_threshold: 3 }
  *     outlier_detection: { consecutive_failures: 5, base_ejection_time: 10s, max_ejection_percent: 50 }
  *     pool: { max_connections: 1024, max_pending: 1024, idle_timeout: 30s, max_response_bytes: 64MiB }
@@ -51,7 +54,8 @@ import java.util.Optional;
  * access_log: true
  * </pre>
  * Short form (one listener, one cluster named "default"): {@code listen}, {@code tls},
- * {@code backends}, {@code policy}, {@code health_check} and the cluster keys above, plus
+ * {@code server_names} (names of the local-CA certificate), {@code backends}, {@code policy},
+ * {@code health_check} and the cluster keys above, plus
  * {@code admin}, {@code limits}, {@code workers}, {@code access_log}. In a topology
  * {@code listen} defaults to the service's own address.
  */
@@ -60,6 +64,29 @@ public final class EdgeConfigParser {
     private static final String[] CLUSTER_KEYS = {"policy", "health_check", "outlier_detection", "pool", "timeouts", "retry_policy"};
 
     private EdgeConfigParser() {}
+
+    /**
+     * The configuration of a topology's load-balancer service: its {@code settings} in the short
+     * or the full form; the short form listens on the host's lab address and the service's port,
+     * with TLS (a local-CA certificate for {@code server_names}) unless {@code tls: false}, when
+     * that port is 443.
+     *
+     * @throws TopologyException naming {@code source}, the settings key path, the value and what is allowed
+     */
+    public static EdgeConfig fromTopology(Host host, ServiceSpec spec, String source) {
+        InetSocketAddress listen = new InetSocketAddress(host.address(), spec.port());
+        JsonNode settings = spec.settings() == null || spec.settings().isMissingNode() || spec.settings().isNull()
+                ? YAML.createObjectNode() : spec.settings();
+        if (settings.isObject() && spec.port() == 443 && !settings.has("tls") && !settings.has("listeners")) {
+            settings = ((com.fasterxml.jackson.databind.node.ObjectNode) settings.deepCopy()).put("tls", true);
+        }
+        String path = spec.path() + ".settings";
+        try {
+            return parse(settings, path, listen);
+        } catch (EdgeConfigException e) {
+            throw new TopologyException(source, e.field(), e.problem());
+        }
+    }
 
     /** Parses a YAML or JSON file; errors are prefixed with the file name. */
     public static EdgeConfig parseFile(Path file) {
@@ -123,7 +150,7 @@ public final class EdgeConfigParser {
     }
 
     private static EdgeConfig parseShort(ConfigNode n, InetSocketAddress defaultListen) {
-        n.onlyKeys(concat(CLUSTER_KEYS, "listen", "tls", "http2", "backends", "admin", "limits", "workers", "access_log"));
+        n.onlyKeys(concat(CLUSTER_KEYS, "listen", "tls", "server_names", "http2", "backends", "admin", "limits", "workers", "access_log"));
         InetSocketAddress listen = n.has("listen") ? n.address("listen") : defaultListen;
         if (listen == null) {
             throw n.error("listen", "is missing (allowed: ADDR:PORT, e.g. 127.0.0.1:8080; or use the full form with 'listeners')");
@@ -211,7 +238,8 @@ public final class EdgeConfigParser {
             return Optional.empty();
         }
         JsonNode raw = n.raw().get("tls");
-        List<String> defaultNames = List.of("localhost", address.getAddress().getHostAddress());
+        List<String> defaultNames = new ArrayList<>(n.has("server_names") ? n.list("server_names", ConfigNode::text) : List.of("localhost"));
+        defaultNames.add(address.getAddress().getHostAddress());
         if (raw.isBoolean()) {
             return raw.asBoolean()
                     ? Optional.of(new TlsConfig(List.of(new TlsConfig.Certificate(defaultNames, Optional.empty(), Optional.empty())), Optional.empty()))

@@ -4,13 +4,20 @@ import java.util.Locale;
 
 /** How a cluster picks an endpoint for a request. */
 public sealed interface PolicyConfig {
-    String ALLOWED = "round-robin, least-request, hash:header:NAME, hash:cookie:NAME";
+    String ALLOWED = "round-robin, least-request, peak-ewma, hash:header:NAME, hash:cookie:NAME";
 
     /** Each endpoint in turn. */
     record RoundRobin() implements PolicyConfig {}
 
     /** The less busy of two endpoints picked at random (power of two choices). */
     record LeastRequest() implements PolicyConfig {}
+
+    /**
+     * Latency-aware (Linkerd's peak EWMA): of two endpoints picked at random, the one whose
+     * decaying latency average times (requests in flight + 1) is lower; a slow answer raises the
+     * average at once, fast ones lower it gradually.
+     */
+    record PeakEwma() implements PolicyConfig {}
 
     /** Consistent hashing (a ring) on a request header: the same value sticks to the same endpoint. */
     record HashHeader(String header) implements PolicyConfig {}
@@ -19,7 +26,7 @@ public sealed interface PolicyConfig {
     record HashCookie(String cookie) implements PolicyConfig {}
 
     /**
-     * Parses the command-line and YAML spelling: {@code round-robin}, {@code least-request},
+     * Parses the command-line and YAML spelling: {@code round-robin}, {@code least-request}, {@code peak-ewma},
      * {@code hash:header:NAME} (or {@code hash:NAME}), {@code cookie:NAME} (or {@code hash:cookie:NAME}).
      */
     static PolicyConfig parse(String text) {
@@ -30,6 +37,9 @@ public sealed interface PolicyConfig {
         }
         if (lower.equals("least-request") || lower.equals("least_request")) {
             return new LeastRequest();
+        }
+        if (lower.equals("peak-ewma") || lower.equals("peak_ewma")) {
+            return new PeakEwma();
         }
         String rest = null;
         boolean cookie = false;

@@ -4,6 +4,7 @@ import dev.roundtrip.http.ConnectionInfo;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.NetUtil;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class ForwardedHeaders {
             headers.remove(x.text());
         }
         InetAddress client = conn.remote().getAddress();
-        String clientIp = client.getHostAddress();
+        String clientIp = NetUtil.toAddressString(client); // RFC 5952 form for IPv6: "::1"
         int zone = clientIp.indexOf('%');
         if (zone >= 0) {
             clientIp = clientIp.substring(0, zone);

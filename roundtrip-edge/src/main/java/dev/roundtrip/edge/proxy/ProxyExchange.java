@@ -121,7 +121,7 @@ final class ProxyExchange {
         public void responseReceived(FullHttpResponse response) {
             endpoint.requestFinished();
             upstreamNanos = context.clock().nanoTime() - sentNanos;
-            cluster.responded(endpoint, response.status().code());
+            cluster.responded(endpoint, response.status().code(), upstreamNanos);
             ForwardedHeaders.forDownstream(response.headers(), conn.viaVersion());
             HttpUtil.setContentLength(response, response.content().readableBytes());
             write(response, endpoint.label());
@@ -171,7 +171,7 @@ final class ProxyExchange {
             response.release();
         }
         if (context.accessLog().enabled()) {
-            context.accessLog().log(new AccessLog.Entry(conn.remote().getAddress().getHostAddress(), method, target, conn.protocol(),
+            context.accessLog().log(new AccessLog.Entry(io.netty.util.NetUtil.toAddressString(conn.remote().getAddress()), method, target, conn.protocol(),
                     status, bytes, lbNanos, upstream, upstreamNanos, Math.max(0, attempts - 1), clusterName, traceparent));
         }
         request.release();

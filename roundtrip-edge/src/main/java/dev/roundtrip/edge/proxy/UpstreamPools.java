@@ -21,7 +21,6 @@ import java.util.function.Function;
  */
 public final class UpstreamPools {
     private final Map<EventExecutor, Http1ConnectionPool[]> byLoop = new IdentityHashMap<>();
-    private final List<Endpoint> endpoints;
     private final Function<Endpoint, PoolSettings> settings;
     private final Network network;
     private final Transport transport;
@@ -30,7 +29,6 @@ public final class UpstreamPools {
     /** @param endpoints every endpoint of every cluster, indexed by {@link Endpoint#id()} */
     public UpstreamPools(EventLoopGroup workers, List<Endpoint> endpoints, Function<Endpoint, PoolSettings> settings,
             Network network, Transport transport, MonotonicClock clock) {
-        this.endpoints = endpoints;
         this.settings = settings;
         this.network = network;
         this.transport = transport;
@@ -84,16 +82,17 @@ public final class UpstreamPools {
 
     /** Closes every pool, each on its own loop. */
     public void close() {
-        byLoop.forEach((loop, pools) -> loop.execute(() -> {
-            for (Http1ConnectionPool p : pools) {
-                if (p != null) {
-                    p.close();
-                }
+        byLoop.forEach((loop, pools) -> {
+            if (loop.isShuttingDown()) {
+                return;
             }
-        }));
-    }
-
-    int endpointCount() {
-        return endpoints.size();
+            loop.execute(() -> {
+                for (Http1ConnectionPool p : pools) {
+                    if (p != null) {
+                        p.close();
+                    }
+                }
+            });
+        });
     }
 }

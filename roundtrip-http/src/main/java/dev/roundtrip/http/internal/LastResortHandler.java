@@ -1,8 +1,14 @@
 package dev.roundtrip.http.internal;
 
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -11,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The end of every server pipeline: an exception nobody handled is logged with the connection id
- * and closes that connection (or HTTP/2 stream) only; an idle timeout closes the connection;
+ * and closes that connection (or HTTP/2 stream) only, an HTTP/2 connection error with a GOAWAY
+ * carrying its code; an idle timeout closes the connection;
  * anything unread is released.
  */
 @ChannelHandler.Sharable
@@ -37,7 +44,15 @@ public final class LastResortHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
+        Http2Exception h2 = Http2CodecUtil.getEmbeddedHttp2Exception(cause);
+        if (h2 != null && ctx.pipeline().get(Http2FrameCodec.class) != null) {
+            // A connection error the HTTP/2 codec raised (e.g. rapid reset: ENHANCE_YOUR_CALM):
+            // tell the client why in a GOAWAY, then close.
+            log.debug("[{}] HTTP/2 connection error {}: {}", ctx.channel().id(), h2.error(), h2.getMessage());
+            ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(h2.error())).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (cause instanceof IOException || cause instanceof PrematureChannelClosureException || h2 != null) {
             log.debug("[{}] connection error: {}", ctx.channel().id(), cause.toString());
         } else {
             log.warn("[{}] closing after an unhandled error: {}", ctx.channel().id(), cause.toString(), cause);

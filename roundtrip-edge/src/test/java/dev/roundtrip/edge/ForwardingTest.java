@@ -1,0 +1,105 @@
+package dev.roundtrip.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roundtrip.core.net.Network;
+import dev.roundtrip.core.service.BoundAddress;
+import dev.roundtrip.core.timeline.MonotonicClock;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Forwarding details: lab addresses on the embedded network, IPv6 clients, headers named by Connection. */
+class ForwardingTest {
+
+    @Test
+    void labAddressesOnTheEmbeddedNetwork() throws Exception {
+        Network network = Network.embedded();
+        InetSocketAddress labApp = new InetSocketAddress("198.18.2.10", 8080);
+        InetSocketAddress labLb = new InetSocketAddress("198.18.1.5", 80);
+        try (TestBackend app = new TestBackend("app", network.bindAddress(labApp))) {
+            LoadBalancer lb = new LoadBalancer("lb", ProxyTest.config("""
+                    listen: 198.18.1.5:80
+                    backends: [198.18.2.10:8080]
+                    access_log: false
+                    """), network, MonotonicClock.SYSTEM);
+            List<BoundAddress> bound = lb.start().get(10, TimeUnit.SECONDS);
+            try {
+                assertThat(bound).hasSize(1);
+                assertThat(bound.getFirst().labAddress()).isEqualTo(labLb);
+                assertThat(bound.getFirst().real().getAddress().isLoopbackAddress()).isTrue();
+                var r = ProxyTest.get(ProxyTest.client(), bound.getFirst().real().getPort(), "/users");
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("hello from app GET /users");
+            } finally {
+                lb.stop(Duration.ofMillis(100)).get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void ipv6ClientAndHeadersNamedByConnectionAreHandled() throws Exception {
+        try (TestBackend a = new TestBackend("a"); EdgeHarness edge = new EdgeHarness(ProxyTest.config("""
+                listen: "[::1]:0"
+                backends: [%s]
+                access_log: false
+                """.formatted(a.hostPort())))) {
+            try (Socket s = new Socket("::1", edge.port("http"))) {
+                s.setSoTimeout(5000);
+                OutputStream out = s.getOutputStream();
+                out.write(("GET http://api.example.com/abs?q=1 HTTP/1.1\r\nHost: api.example.com\r\n"
+                        + "Connection: keep-alive, X-Secret\r\nX-Secret: token\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\n"
+                        + "Proxy-Authorization: Basic eA==\r\nVia: 1.0 corp-proxy\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String head = readHead(s.getInputStream());
+                assertThat(head).startsWith("HTTP/1.1 200 ").containsIgnoringCase("via: 1.1 roundtrip");
+            }
+            Map<String, String> seen = a.seen().getFirst();
+            assertThat(seen.get(":uri")).isEqualTo("/abs?q=1");
+            assertThat(seen.get("forwarded")).isEqualTo("for=\"[::1]\";host=api.example.com;proto=http");
+            assertThat(seen.get("x-forwarded-for")).isEqualTo("::1");
+            assertThat(seen.get("via")).isEqualTo("1.0 corp-proxy, 1.1 roundtrip");
+            assertThat(seen).doesNotContainKeys("x-secret", "keep-alive", "te", "proxy-authorization", "connection");
+        }
+    }
+
+    @Test
+    void aListenerThatCannotBindFailsTheStartAndLeavesNothingListening() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int adminPort = probe.getLocalPort();
+            probe.close();
+            LoadBalancer lb = new LoadBalancer("lb", ProxyTest.config("""
+                    listen: 127.0.0.1:%d
+                    backends: [127.0.0.1:9]
+                    admin: { address: 127.0.0.1:%d }
+                    """.formatted(taken.getLocalPort(), adminPort)), Network.embedded(), MonotonicClock.SYSTEM);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> lb.start().get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(java.net.BindException.class);
+            assertThat(lb.health().status()).isEqualTo(dev.roundtrip.core.service.Health.Status.FAILED);
+            lb.stop(Duration.ZERO).get(10, TimeUnit.SECONDS);
+            try (java.net.ServerSocket again = new java.net.ServerSocket(adminPort, 1, java.net.InetAddress.getLoopbackAddress())) {
+                assertThat(again.getLocalPort()).as("admin port released").isEqualTo(adminPort);
+            }
+        }
+    }
+
+    static String readHead(InputStream in) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+            sb.append((char) c);
+            if (sb.toString().endsWith("\r\n\r\n")) {
+                break;
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.roundtrip.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The server plumbing with a tiny handler, driven by the JDK's HTTP client and raw sockets. */
+class HttpServerInitializerTest {
+    private final EventLoopGroup group = Transport.best().newGroup(1, "test-server");
+    private Channel listener;
+    private HttpServerInitializer initializer;
+
+    /** Answers "PROTOCOL METHOD URI BODY-LENGTH". */
+    static final class Echo extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            ConnectionInfo info = ConnectionInfo.of(ctx.channel());
+            FullHttpResponse r = PlainResponses.of(ctx.alloc(), HttpResponseStatus.OK,
+                    info.protocol() + " " + req.method() + " " + req.uri() + " " + req.content().readableBytes());
+            ctx.writeAndFlush(r);
+        }
+    }
+
+    int start(HttpLimits limits) {
+        initializer = new HttpServerInitializer(limits, null, true, Echo::new);
+        listener = HttpServer.bind(Transport.best(), group, group, new InetSocketAddress("127.0.0.1", 0), initializer)
+                .syncUninterruptibly().channel();
+        return HttpServer.boundAddress(listener).getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Test
+    void http11KeepAliveAndH2cUpgradeReachTheSameHandler() throws Exception {
+        int port = start(HttpLimits.DEFAULTS);
+        HttpClient h1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = h1.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/a" + i))
+                    .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.body()).isEqualTo("http/1.1 POST /a" + i + " 5\n");
+        }
+        assertThat(initializer.openConnections()).isEqualTo(1);
+        // The JDK client asks for h2c with "Upgrade: h2c" on its first request.
+        HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> first = h2.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/up")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(first.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(first.body()).isEqualTo("h2c GET /up 0\n");
+        HttpResponse<String> second = h2.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/again")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(second.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(second.body()).isEqualTo("h2c GET /again 0\n");
+    }
+
+    @Test
+    void connectionsOverTheLimitAreClosedAtOnce() throws Exception {
+        HttpLimits d = HttpLimits.DEFAULTS;
+        int port = start(new HttpLimits(d.maxInitialLineBytes(), d.maxHeaderBytes(), d.maxBodyBytes(), d.headerReadTimeout(),
+                d.idleTimeout(), 2, d.maxConcurrentStreams(), d.maxResetsPerWindow(), d.resetWindow()));
+        try (Socket a = new Socket("127.0.0.1", port); Socket b = new Socket("127.0.0.1", port); Socket c = new Socket("127.0.0.1", port)) {
+            c.setSoTimeout(5000);
+            assertThat(c.getInputStream().read()).as("third connection closed").isEqualTo(-1);
+            a.setSoTimeout(5000);
+            a.getOutputStream().write("GET /x HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(a.getInputStream())).startsWith("HTTP/1.1 200 ");
+            assertThat(initializer.rejectedConnections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void idleConnectionsAreClosed() throws Exception {
+        HttpLimits d = HttpLimits.DEFAULTS;
+        int port = start(new HttpLimits(d.maxInitialLineBytes(), d.maxHeaderBytes(), d.maxBodyBytes(), d.headerReadTimeout(),
+                Duration.ofMillis(200), d.maxConnections(), d.maxConcurrentStreams(), d.maxResetsPerWindow(), d.resetWindow()));
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5000);
+            long t0 = System.nanoTime();
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+            assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(150_000_000L);
+        }
+    }
+
+    static String readHead(InputStream in) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+            sb.append((char) c);
+            if (sb.toString().endsWith("\r\n\r\n")) {
+                break;
+            }
+        }
+        return sb.toString();
+    }
+}
