@@ -13,12 +13,14 @@ import picocli.CommandLine.Command;
         description = {
                 "The request path of \"How the Internet Works\", built for real and measured.",
                 "",
-                "Root, TLD and authoritative DNS servers, a recursive resolver, a TLS-terminating load balancer,",
-                "app servers and a database come up on lab addresses (198.18.0.0/15, 2001:db8::/32); then a request",
-                "crosses them and every millisecond of its latency budget is shown.",
+                "Root, TLD and authoritative DNS servers, a recursive resolver, a TLS-terminating",
+                "load balancer, app servers and a database come up on lab addresses",
+                "(198.18.0.0/15, 2001:db8::/32); then a request crosses them and every",
+                "millisecond of its latency budget is shown.",
                 ""},
         subcommands = {
                 CommandLine.HelpCommand.class,
+                CaCommand.class,
                 AppCommand.class,
         },
         footer = {"", "Start with: roundtrip demo", "Details of one command: roundtrip help COMMAND"})
@@ -33,9 +35,27 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (2 for usage errors, as picocli does). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line, for {@link #run} and tests. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        cli.setUsageHelpAutoWidth(true);
         cli.setExecutionExceptionHandler(new ErrorHandler());
-        return cli.execute(args);
+        cli.setParameterExceptionHandler(Main::usageError);
+        return cli;
+    }
+
+    /** A usage error: one line saying what is wrong, a suggestion if there is one, the usage, exit 2. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        java.io.PrintWriter err = cmd.getErr();
+        err.println(cmd.getColorScheme().errorText(e.getMessage()));
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println();
+        cmd.usage(err, cmd.getColorScheme());
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     @Override

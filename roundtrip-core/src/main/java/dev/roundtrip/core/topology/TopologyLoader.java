@@ -63,7 +63,7 @@ public final class TopologyLoader {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new TopologyException(source, where, "not valid YAML: " + e.getOriginalMessage());
+            throw new TopologyException(source, where, "not valid YAML: " + oneLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new TopologyException(source, "", "cannot read: " + e.getMessage());
         }
@@ -187,6 +187,13 @@ public final class TopologyLoader {
                         "unknown key (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
+    }
+
+    /** SnakeYAML's messages span lines with a caret drawing; keep the words. */
+    private static String oneLine(String message) {
+        return message.lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.equals("^") && !l.startsWith("in 'reader'"))
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 
     private static String kind(JsonNode node) {
