@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JdbcUrlsTest {
@@ -35,8 +34,7 @@ class JdbcUrlsTest {
     }
 
     @Test
-    void stateDirFollowsRoundtripHome() {
-        assertThat(StateDir.appDir(Map.of("ROUNDTRIP_HOME", "/srv/rt"), Path.of("/home/u"), "app-1")).isEqualTo(Path.of("/srv/rt/app/app-1"));
-        assertThat(StateDir.appDir(Map.of(), Path.of("/home/u"), "app-1")).isEqualTo(Path.of("/home/u/.roundtrip/app/app-1"));
+    void eachAppHasADirectoryUnderTheStateRoot() {
+        assertThat(StateDir.appDir(Path.of("/srv/rt"), "app-1")).isEqualTo(Path.of("/srv/rt/app/app-1"));
     }
 }
