@@ -166,6 +166,17 @@ class WireTest {
                 .containsIgnoringCase("server-timing: app;dur=").contains("\"email\":\"curl@example.org\"");
     }
 
+    @Test
+    void curlUpgradesToH2cWithABody() throws Exception {
+        assumeTrue(onPath("curl"), "curl not installed: skipping h2c upgrade interop");
+        Process curl = new ProcessBuilder("curl", "-sS", "--http2", "-D", "-", "--max-time", "10",
+                "-H", "content-type: application/json", "--data", "{\"name\":\"Upgraded\",\"email\":\"upgrade@example.org\"}",
+                "http://127.0.0.1:" + app.address().getPort() + "/users").redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(curl.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).startsWith("HTTP/1.1 101").contains("HTTP/2 201").contains("\"email\":\"upgrade@example.org\"");
+    }
+
     private static boolean onPath(String tool) {
         for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(d, tool))) {
