@@ -13,9 +13,10 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 
 /**
  * Collects a request's body up to {@code maxBodyBytes}, like Netty's {@link HttpObjectAggregator},
- * but answers a larger body (declared or streamed) with the API's own JSON 413. On a keep-alive
- * HTTP/1.1 connection the rest of the body is read and discarded and the connection stays usable;
- * otherwise the exchange ends through {@link StreamEnd}.
+ * but answers a larger body (declared or streamed) with the API's own JSON 413, handed on as a
+ * {@link Refusal} so that it is written in its turn. On a keep-alive HTTP/1.1 connection the rest
+ * of the body is read and discarded and the connection stays usable; otherwise the exchange ends
+ * through {@link StreamEnd}.
  */
 public final class BodyLimitAggregator extends HttpObjectAggregator {
     private final Dispatcher dispatcher;
@@ -46,15 +47,13 @@ public final class BodyLimitAggregator extends HttpObjectAggregator {
         }
         FullHttpResponse response = tooLarge();
         boolean http2 = ctx.channel() instanceof Http2StreamChannel;
-        if (!http2 && HttpUtil.isKeepAlive(oversized)) {
-            // The aggregator drops the remaining body parts up to the next request: the connection lives on.
-            ctx.writeAndFlush(response);
-            return;
-        }
-        if (!http2) {
+        // On a keep-alive HTTP/1.1 connection the aggregator drops the rest of the body up to the
+        // next request, so the connection lives on; otherwise the exchange ends after the answer.
+        boolean keep = !http2 && HttpUtil.isKeepAlive(oversized);
+        if (!http2 && !keep) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        ctx.writeAndFlush(response).addListener(StreamEnd.afterResponse());
+        ctx.fireChannelRead(new Refusal(response, keep));
     }
 
     private FullHttpResponse tooLarge() {

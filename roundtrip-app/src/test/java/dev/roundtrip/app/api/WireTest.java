@@ -142,6 +142,16 @@ class WireTest {
     }
 
     @Test
+    void aMalformedRequestBehindGoodOnesIsAnsweredInItsTurn() throws Exception {
+        List<RawResponse> responses = exchangeAll("GET /users/1 HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /users/2 HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GARBAGE\r\n\r\n", 3);
+        assertThat(responses).extracting(RawResponse::status).containsExactly(200, 200, 400);
+        assertThat(responses.get(1).json().get("id").asLong()).isEqualTo(2);
+        assertThat(responses.getLast().closed()).isTrue();
+    }
+
+    @Test
     void keepsServingAfterMalformedInput() throws Exception {
         for (String bad : List.of("\u0000\u0001\u0002\r\n\r\n", "GET /users/1 HTTP/1.1\r\nHost: a\r\nContent-Length: abc\r\n\r\n",
                 "POST /users HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n")) {
