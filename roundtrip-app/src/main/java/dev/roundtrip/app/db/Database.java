@@ -38,7 +38,7 @@ public final class Database implements AutoCloseable {
             throws SQLException {
         JdbcUrls.Kind kind = JdbcUrls.kindOf(jdbcUrl);
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(JdbcUrls.durable(jdbcUrl));
+        config.setJdbcUrl(JdbcUrls.forPool(jdbcUrl));
         config.setPoolName(poolName);
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(poolSize);
