@@ -66,11 +66,13 @@ public record AppConfig(Network network, InetSocketAddress listen, String name, 
      * @param defaultPageSize users per page when {@code ?limit=} is absent
      * @param maxPageSize largest {@code ?limit=} accepted; larger gets 400
      * @param poolTimeout how long a request may wait for a database connection before 503
+     * @param idleTimeout how long a connection may stay silent (nothing read) before it is closed
      */
     public record Limits(int maxBodyBytes, int maxHeaderBytes, int maxInitialLineBytes, int maxInFlight, int maxPipelined,
-                         int maxConcurrentStreams, int defaultPageSize, int maxPageSize, Duration poolTimeout) {
+                         int maxConcurrentStreams, int defaultPageSize, int maxPageSize, Duration poolTimeout,
+                         Duration idleTimeout) {
         public static final Limits DEFAULTS = new Limits(64 * 1024, 16 * 1024, 8 * 1024, 1024, 16, 128, 20, 100,
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2), Duration.ofSeconds(60));
 
         public Limits {
             requireRange("maxBodyBytes", maxBodyBytes, 64, 16 * 1024 * 1024);
@@ -85,11 +87,25 @@ public record AppConfig(Network network, InetSocketAddress listen, String name, 
             if (poolTimeout.toMillis() < 250 || poolTimeout.toMinutes() > 10) {
                 throw new IllegalArgumentException("poolTimeout: " + poolTimeout.toMillis() + " ms is outside 250 ms to 10 min");
             }
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            if (idleTimeout.toMillis() < 100 || idleTimeout.toHours() > 24) {
+                throw new IllegalArgumentException("idleTimeout: " + idleTimeout.toMillis() + " ms is outside 100 ms to 24 h");
+            }
         }
 
         public Limits withMaxBodyBytes(int bytes) {
             return new Limits(bytes, maxHeaderBytes, maxInitialLineBytes, maxInFlight, maxPipelined, maxConcurrentStreams,
-                    defaultPageSize, maxPageSize, poolTimeout);
+                    defaultPageSize, maxPageSize, poolTimeout, idleTimeout);
+        }
+
+        public Limits withPoolTimeout(Duration timeout) {
+            return new Limits(maxBodyBytes, maxHeaderBytes, maxInitialLineBytes, maxInFlight, maxPipelined, maxConcurrentStreams,
+                    defaultPageSize, maxPageSize, timeout, idleTimeout);
+        }
+
+        public Limits withIdleTimeout(Duration timeout) {
+            return new Limits(maxBodyBytes, maxHeaderBytes, maxInitialLineBytes, maxInFlight, maxPipelined, maxConcurrentStreams,
+                    defaultPageSize, maxPageSize, poolTimeout, timeout);
         }
     }
 

@@ -135,6 +135,9 @@ abstract class UsersApiContract {
         assertError(client.post("/users", ""), 400, "invalid_json");
         assertError(client.post("/users", "{\"name\":\"a\",\"name\":\"b\",\"email\":\"a@b.example\"}"), 400, "invalid_json");
         assertInvalidField(client.post("/users", "{\"name\":\"A\",\"email\":\"a@b.example\",\"admin\":true}"), "admin");
+        HttpResponse<String> hostileField = client.post("/users", "{\"a\\r\\nX-Evil: 1\":1}");
+        assertError(hostileField, 400, "invalid_field");
+        assertThat(hostileField.headers().map()).doesNotContainKey("x-evil").doesNotContainKey("x-invalid-field");
         assertInvalidField(client.post("/users", "{\"email\":\"" + uniqueEmail("x") + "\"}"), "name");
         assertInvalidField(client.post("/users", "{\"name\":\"  \",\"email\":\"" + uniqueEmail("x") + "\"}"), "name");
         assertInvalidField(client.post("/users", "{\"name\":42,\"email\":\"" + uniqueEmail("x") + "\"}"), "name");

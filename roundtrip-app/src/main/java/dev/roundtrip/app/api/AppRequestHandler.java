@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * The last handler of an HTTP/1.1 connection or an HTTP/2 stream: turns each aggregated request
  * into an {@link ApiRequest}, has the {@link Dispatcher} serve it off the event loop, and writes the
  * responses back in request order. A malformed request gets its 400/414/431 and the connection is
- * closed (the decoder cannot resynchronise); a client that pipelines too many requests is
- * disconnected.
+ * closed (the decoder cannot resynchronise); a {@link Refusal} from an earlier handler is answered
+ * in its turn; a client that pipelines too many requests is disconnected.
  *
  * <p>One instance per connection (or stream); its state is touched only on the channel's event loop.
  */
@@ -36,7 +36,8 @@ public final class AppRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(AppRequestHandler.class);
     private static final List<String> READ_HEADERS = List.of("content-type", "if-match", "if-none-match", "traceparent");
 
-    private record Pending(ApiRequest request, long receivedNanos, boolean keepAlive) {}
+    /** A request waiting its turn, or a refusal (malformed request) that must keep its place in line. */
+    private record Pending(ApiRequest request, FullHttpResponse refusal, long receivedNanos, boolean keepAlive) {}
 
     private final Dispatcher dispatcher;
     private final int maxPipelined;
@@ -51,6 +52,16 @@ public final class AppRequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Refusal refusal) {
+            if (closing) {
+                refusal.response().release();
+                return;
+            }
+            closing = !refusal.keepConnection();
+            pending.add(new Pending(null, refusal.response(), dispatcher.clock().nanoTime(), refusal.keepConnection()));
+            serveNext(ctx);
+            return;
+        }
         if (!(msg instanceof FullHttpRequest request)) {
             ReferenceCountUtil.release(msg);
             return;
@@ -58,27 +69,24 @@ public final class AppRequestHandler extends ChannelInboundHandlerAdapter {
         long receivedNanos = dispatcher.clock().nanoTime();
         try {
             if (closing) {
-                return;
+                return; // after a refusal nothing more is read from this connection
             }
-            DecoderResult result = request.decoderResult();
-            if (!result.isSuccess()) {
-                rejectAndClose(ctx, result.cause(), receivedNanos);
-                return;
-            }
-            ApiRequest api;
-            try {
-                api = toApiRequest(request);
-            } catch (IllegalArgumentException e) {
-                rejectAndClose(ctx, e, receivedNanos);
-                return;
-            }
-            if (pending.size() >= maxPipelined && busy) {
+            if (busy && pending.size() >= maxPipelined) {
                 log.debug("{}: more than {} pipelined requests, closing", ctx.channel(), maxPipelined);
                 closing = true;
                 ctx.close();
                 return;
             }
-            pending.add(new Pending(api, receivedNanos, isHttp2(ctx) || HttpUtil.isKeepAlive(request)));
+            DecoderResult result = request.decoderResult();
+            if (!result.isSuccess()) {
+                refuse(ctx, result.cause(), receivedNanos);
+            } else {
+                try {
+                    pending.add(new Pending(toApiRequest(request), null, receivedNanos, isHttp2(ctx) || HttpUtil.isKeepAlive(request)));
+                } catch (IllegalArgumentException e) {
+                    refuse(ctx, e, receivedNanos);
+                }
+            }
         } finally {
             request.release();
         }
@@ -86,12 +94,20 @@ public final class AppRequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void serveNext(ChannelHandlerContext ctx) {
-        if (busy || pending.isEmpty() || closing) {
+        if (busy || pending.isEmpty()) {
             return;
         }
         busy = true;
         ctx.channel().config().setAutoRead(false); // one request at a time per connection: back-pressure the rest
         Pending next = pending.poll();
+        if (next.refusal() != null) {
+            if (next.keepAlive()) {
+                write(ctx, next, next.refusal());
+            } else {
+                ctx.writeAndFlush(next.refusal()).addListener(StreamEnd.afterResponse());
+            }
+            return;
+        }
         dispatcher.dispatch(next.request(), next.receivedNanos(), response -> {
             try {
                 ctx.executor().execute(() -> write(ctx, next, response));
@@ -120,7 +136,12 @@ public final class AppRequestHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void rejectAndClose(ChannelHandlerContext ctx, Throwable cause, long receivedNanos) {
+    /**
+     * Queues the answer to a request that cannot be served (400, 414, 431) behind the requests
+     * before it; once it is written the connection ends, since the decoder cannot find the next
+     * request's start.
+     */
+    private void refuse(ChannelHandlerContext ctx, Throwable cause, long receivedNanos) {
         closing = true;
         ErrorCode code;
         String message;
@@ -139,8 +160,21 @@ public final class AppRequestHandler extends ChannelInboundHandlerAdapter {
         }
         log.debug("{}: {} ({})", ctx.channel(), code.code(), message);
         FullHttpResponse response = dispatcher.reject(code, message, receivedNanos);
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(StreamEnd.afterResponse());
+        if (!isHttp2(ctx)) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        pending.add(new Pending(null, response, receivedNanos, false));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        for (Pending p : pending) {
+            if (p.refusal() != null) {
+                p.refusal().release();
+            }
+        }
+        pending.clear();
+        ctx.fireChannelInactive();
     }
 
     private static ApiRequest toApiRequest(FullHttpRequest request) {

@@ -20,7 +20,10 @@ import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * balancer):
  *
  * <pre>
+ *   IdleStateHandler (a silent connection is closed), then:
  *   prior-knowledge h2c preface? ── Http2FrameCodec ─ Http2MultiplexHandler ─┐ per stream:
  *   HTTP/1.1 "Upgrade: h2c"?    ──┘                                          └ Http2StreamFrameToHttpObjectCodec
  *   plain HTTP/1.1              ── HttpServerCodec ─ HttpServerKeepAliveHandler ─┐
@@ -59,6 +63,7 @@ public final class AppServerInitializer extends ChannelInitializer<Channel> {
                         : null,
                 limits.maxBodyBytes());
         ChannelPipeline p = ch.pipeline();
+        p.addLast(new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast(new CleartextHttp2ServerUpgradeHandler(codec, upgrade, new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel c) {
@@ -106,8 +111,21 @@ public final class AppServerInitializer extends ChannelInitializer<Channel> {
         }
     }
 
-    /** The end of every connection pipeline: logs what nothing else handled and closes only that connection. */
+    /**
+     * The end of every connection pipeline: closes a connection that has been silent for the idle
+     * timeout, and logs what nothing else handled and closes only that connection.
+     */
     private static final class ConnectionErrorLogger extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof IdleStateEvent) {
+                log.debug("{}: idle, closing", ctx.channel());
+                ctx.close();
+                return;
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             log.debug("{}: closing after {}", ctx.channel(), cause.toString());

@@ -14,6 +14,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hands requests from the event loops to virtual threads and stamps every response with what all
@@ -26,6 +28,7 @@ import java.util.function.Consumer;
  */
 public final class Dispatcher {
     public static final String SERVED_BY = "x-served-by";
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final String instanceName;
     private final UsersApi api;
@@ -63,6 +66,10 @@ public final class Dispatcher {
                 FullHttpResponse response;
                 try {
                     response = stamp(api.handle(request, timing), timing, Optional.of(trace));
+                } catch (RuntimeException e) {
+                    // A response that cannot be built (a header Netty refuses) must still be answered.
+                    log.error("{} {}: cannot build the response", request.method(), request.path(), e);
+                    response = stamp(UsersApi.error(ErrorCode.INTERNAL, "internal error", Map.of()), timing, Optional.of(trace));
                 } finally {
                     inFlight.release();
                 }

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class UsersApi {
     private static final Logger log = LoggerFactory.getLogger(UsersApi.class);
     private static final Set<String> WRITABLE_FIELDS = Set.of("name", "email");
+    private static final java.util.regex.Pattern FIELD_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Set<String> READ_ONLY_FIELDS = Set.of("id", "version", "createdAt", "updatedAt");
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -172,7 +173,8 @@ public final class UsersApi {
         }
         for (String field : (Iterable<String>) object::fieldNames) {
             if (!WRITABLE_FIELDS.contains(field) && !READ_ONLY_FIELDS.contains(field)) {
-                throw invalidField(field, "unknown field '" + field + "'; a user has name and email");
+                String shown = field.length() > 64 ? field.substring(0, 64) + "..." : field;
+                throw invalidField(field, "unknown field '" + shown + "'; a user has name and email");
             }
         }
         try {
@@ -224,7 +226,9 @@ public final class UsersApi {
     }
 
     private static ApiException invalidField(String field, String message) {
-        return new ApiException(ErrorCode.INVALID_FIELD, message, Map.of("x-invalid-field", field));
+        // The field name may be the client's own (an unknown field): only a plain name goes into a header.
+        Map<String, String> headers = FIELD_NAME.matcher(field).matches() ? Map.of("x-invalid-field", field) : Map.of();
+        return new ApiException(ErrorCode.INVALID_FIELD, message, headers);
     }
 
     /** The JSON error body for {@code code}; also used by the transport for errors found before routing. */

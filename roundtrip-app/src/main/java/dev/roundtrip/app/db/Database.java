@@ -38,7 +38,7 @@ public final class Database implements AutoCloseable {
             throws SQLException {
         JdbcUrls.Kind kind = JdbcUrls.kindOf(jdbcUrl);
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(JdbcUrls.durable(jdbcUrl));
+        config.setJdbcUrl(JdbcUrls.forPool(jdbcUrl));
         config.setPoolName(poolName);
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(poolSize);
@@ -72,8 +72,9 @@ public final class Database implements AutoCloseable {
 
     /**
      * Borrows a connection, runs {@code work} on it and gives it back, reporting pool wait and query
-     * time to {@code timer}. The connection is in auto-commit mode when {@code work} starts and is
-     * put back into it afterwards.
+     * time to {@code timer}. The connection is in auto-commit mode when {@code work} starts; work
+     * that turns auto-commit off and fails half-way is rolled back by the pool when the connection
+     * is returned (HikariCP rolls back uncommitted work and restores auto-commit on close).
      */
     public <T> T call(DbTimer timer, SqlWork<T> work) throws SQLException {
         long askedAt = clock.nanoTime();
@@ -87,14 +88,7 @@ public final class Database implements AutoCloseable {
         long heldAt = clock.nanoTime();
         timer.poolWaitNanos(heldAt - askedAt);
         try (connection) {
-            try {
-                return work.run(connection);
-            } finally {
-                if (!connection.getAutoCommit()) {
-                    connection.rollback(); // a no-op after a commit; undoes a unit that failed half-way
-                    connection.setAutoCommit(true);
-                }
-            }
+            return work.run(connection);
         } finally {
             timer.queryNanos(clock.nanoTime() - heldAt);
         }

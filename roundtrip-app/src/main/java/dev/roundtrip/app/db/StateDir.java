@@ -1,26 +1,23 @@
 package dev.roundtrip.app.db;
 
+import dev.roundtrip.core.state.StateDirectory;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
- * Where the app tier keeps its embedded databases: {@code $ROUNDTRIP_HOME/app/<name>}, or
- * {@code ~/.roundtrip/app/<name>} when {@code ROUNDTRIP_HOME} is unset. The one place that reads
- * the environment for this.
+ * Where the app tier keeps its embedded databases: {@code app/<name>} under roundtrip's state
+ * directory ({@code $ROUNDTRIP_HOME}, else {@code ~/.roundtrip}).
  */
 public final class StateDir {
     private StateDir() {}
 
-    /** The directory of app {@code name}, from the given environment and user home. */
-    public static Path appDir(Map<String, String> env, Path userHome, String name) {
-        String home = env.get("ROUNDTRIP_HOME");
-        Path root = home == null || home.isBlank() ? userHome.resolve(".roundtrip") : Path.of(home);
+    /** The directory of app {@code name} under the state root {@code root}. */
+    public static Path appDir(Path root, String name) {
         return root.resolve("app").resolve(name);
     }
 
     /** The directory of app {@code name} for this process. */
     public static Path appDir(String name) {
-        return appDir(System.getenv(), Path.of(System.getProperty("user.home")), name);
+        return appDir(StateDirectory.root(), name);
     }
 
     /** The default database of app {@code name}: an H2 file {@code users} in its directory. */

@@ -19,6 +19,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -81,9 +82,47 @@ class WireTest {
 
     @Test
     void declaredOversizedBodyGets413BeforeItIsSent() throws Exception {
-        RawResponse r = exchange("POST /users HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{");
+        RawResponse r = exchange("POST /users HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                + "Content-Length: 10000000\r\n\r\n{");
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.errorCode()).isEqualTo("body_too_large");
+        assertThat(r.header("connection")).isEqualTo("close");
+        assertThat(r.closed()).isTrue(); // our side is shut at once; the socket lingers for the client's bytes
+    }
+
+    @Test
+    void oversizedBodyOnAKeepAliveConnectionIsDiscardedAndTheConnectionLivesOn() throws Exception {
+        String body = "{\"name\":\"" + "x".repeat(70 * 1024) + "\"}";
+        List<RawResponse> responses = exchangeAll("POST /users HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body
+                + "GET /users/1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 2);
+        assertThat(responses.get(0).status()).isEqualTo(413);
+        assertThat(responses.get(0).errorCode()).isEqualTo("body_too_large");
+        assertThat(responses.get(1).status()).isEqualTo(200);
+        assertThat(responses.get(1).json().get("id").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void expectContinueWithAnOversizedBodyGetsJson413InsteadOf100() throws Exception {
+        List<RawResponse> responses = exchangeAll("POST /users HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+                + "Expect: 100-continue\r\nContent-Length: 10000000\r\n\r\n"
+                + "GET /users/2 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 2);
+        assertThat(responses.get(0).status()).isEqualTo(413);
+        assertThat(responses.get(0).errorCode()).isEqualTo("body_too_large");
+        assertThat(responses.get(1).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aSilentConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        AppConfig config = AppConfig.of(Network.embedded(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                "app-idle", JdbcUrls.h2File(dir.resolve("idle"))).withLimits(AppConfig.Limits.DEFAULTS.withIdleTimeout(Duration.ofMillis(200)));
+        try (RunningApp idle = RunningApp.start(config); Socket socket = new Socket()) {
+            socket.connect(idle.address(), 5_000);
+            socket.setSoTimeout(10_000); // far above the idle timeout: only a server that never closes fails
+            long start = System.nanoTime();
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
     }
 
     @Test
@@ -100,6 +139,16 @@ class WireTest {
             ids.add(r.json().get("id").asLong());
         }
         assertThat(ids).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    }
+
+    @Test
+    void aMalformedRequestBehindGoodOnesIsAnsweredInItsTurn() throws Exception {
+        List<RawResponse> responses = exchangeAll("GET /users/1 HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /users/2 HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GARBAGE\r\n\r\n", 3);
+        assertThat(responses).extracting(RawResponse::status).containsExactly(200, 200, 400);
+        assertThat(responses.get(1).json().get("id").asLong()).isEqualTo(2);
+        assertThat(responses.getLast().closed()).isTrue();
     }
 
     @Test
@@ -125,6 +174,17 @@ class WireTest {
         assertThat(curl.waitFor(15, TimeUnit.SECONDS)).isTrue();
         assertThat(out).startsWith("HTTP/2 201").containsIgnoringCase("x-served-by: app-wire")
                 .containsIgnoringCase("server-timing: app;dur=").contains("\"email\":\"curl@example.org\"");
+    }
+
+    @Test
+    void curlUpgradesToH2cWithABody() throws Exception {
+        assumeTrue(onPath("curl"), "curl not installed: skipping h2c upgrade interop");
+        Process curl = new ProcessBuilder("curl", "-sS", "--http2", "-D", "-", "--max-time", "10",
+                "-H", "content-type: application/json", "--data", "{\"name\":\"Upgraded\",\"email\":\"upgrade@example.org\"}",
+                "http://127.0.0.1:" + app.address().getPort() + "/users").redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(curl.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).startsWith("HTTP/1.1 101").contains("HTTP/2 201").contains("\"email\":\"upgrade@example.org\"");
     }
 
     private static boolean onPath(String tool) {

@@ -124,7 +124,7 @@ class DatabaseServerTest {
         database.start().get(30, TimeUnit.SECONDS);
         AppConfig config = AppConfig.of(network, new InetSocketAddress(LabAddressesForTest.APP_1, 8080), "app-1", database.jdbcUrl())
                 .withPoolSize(2)
-                .withLimits(new AppConfig.Limits(64 * 1024, 16 * 1024, 8 * 1024, 1024, 16, 128, 20, 100, Duration.ofMillis(500)));
+                .withLimits(AppConfig.Limits.DEFAULTS.withPoolTimeout(Duration.ofMillis(500)));
         AppServer app = new AppServer(config);
         DatabaseServer restarted = null;
         try (ApiClient client = new ApiClient(network.connectAddress(app.start().get(30, TimeUnit.SECONDS).getFirst().labAddress()))) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JdbcUrlsTest {
@@ -17,13 +16,13 @@ class JdbcUrlsTest {
     }
 
     @Test
-    void embeddedH2FilesCommitBeforeAnswering() {
-        assertThat(JdbcUrls.durable("jdbc:h2:file:/tmp/x")).isEqualTo("jdbc:h2:file:/tmp/x;WRITE_DELAY=0");
-        assertThat(JdbcUrls.durable("jdbc:h2:/tmp/x;MODE=PostgreSQL")).isEqualTo("jdbc:h2:/tmp/x;MODE=PostgreSQL;WRITE_DELAY=0");
-        assertThat(JdbcUrls.durable("jdbc:h2:file:/tmp/x;write_delay=100")).isEqualTo("jdbc:h2:file:/tmp/x;write_delay=100");
-        assertThat(JdbcUrls.durable("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x");
-        assertThat(JdbcUrls.durable("jdbc:h2:tcp://127.0.0.1:9092/users")).isEqualTo("jdbc:h2:tcp://127.0.0.1:9092/users");
-        assertThat(JdbcUrls.durable("jdbc:postgresql://h/db")).isEqualTo("jdbc:postgresql://h/db");
+    void embeddedH2FilesCommitBeforeAnsweringAndH2WaitsLongerForLocks() {
+        assertThat(JdbcUrls.forPool("jdbc:h2:file:/tmp/x")).isEqualTo("jdbc:h2:file:/tmp/x;WRITE_DELAY=0;LOCK_TIMEOUT=5000");
+        assertThat(JdbcUrls.forPool("jdbc:h2:/tmp/x;MODE=PostgreSQL")).isEqualTo("jdbc:h2:/tmp/x;MODE=PostgreSQL;WRITE_DELAY=0;LOCK_TIMEOUT=5000");
+        assertThat(JdbcUrls.forPool("jdbc:h2:file:/tmp/x;write_delay=100;lock_timeout=1")).isEqualTo("jdbc:h2:file:/tmp/x;write_delay=100;lock_timeout=1");
+        assertThat(JdbcUrls.forPool("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x;LOCK_TIMEOUT=5000");
+        assertThat(JdbcUrls.forPool("jdbc:h2:tcp://127.0.0.1:9092/users")).isEqualTo("jdbc:h2:tcp://127.0.0.1:9092/users;LOCK_TIMEOUT=5000");
+        assertThat(JdbcUrls.forPool("jdbc:postgresql://h/db")).isEqualTo("jdbc:postgresql://h/db");
         assertThat(JdbcUrls.h2File(Path.of("/tmp/a/../b/users"))).isEqualTo("jdbc:h2:file:/tmp/b/users;WRITE_DELAY=0");
     }
 
@@ -35,8 +34,7 @@ class JdbcUrlsTest {
     }
 
     @Test
-    void stateDirFollowsRoundtripHome() {
-        assertThat(StateDir.appDir(Map.of("ROUNDTRIP_HOME", "/srv/rt"), Path.of("/home/u"), "app-1")).isEqualTo(Path.of("/srv/rt/app/app-1"));
-        assertThat(StateDir.appDir(Map.of(), Path.of("/home/u"), "app-1")).isEqualTo(Path.of("/home/u/.roundtrip/app/app-1"));
+    void eachAppHasADirectoryUnderTheStateRoot() {
+        assertThat(StateDir.appDir(Path.of("/srv/rt"), "app-1")).isEqualTo(Path.of("/srv/rt/app/app-1"));
     }
 }
