@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 CaCommand.class,
+                dev.roundtrip.cli.dns.DnsCommand.class, dev.roundtrip.cli.dns.DigCommand.class,
                 TraceCommand.class,
         },
         footer = {"", "Start with: roundtrip demo", "Details of one command: roundtrip help COMMAND"})

@@ -1,0 +1,184 @@
+package dev.roundtrip.dns.transport;
+
+import dev.roundtrip.http.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sockets of one DNS server: UDP and TCP on the same address and port (RFC 1035 section 4.2,
+ * RFC 7766), handing every query to a {@link QueryHandler}. On epoll several UDP sockets share the
+ * port with SO_REUSEPORT, one per event loop, so the kernel spreads datagrams across cores.
+ *
+ * <p>Lifecycle: {@link #bind} once, {@link #close} once; not reusable.
+ */
+public final class DnsListener implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DnsListener.class);
+    private static final int PORT_ATTEMPTS = 20;
+
+    private final String name;
+    private final QueryHandler handler;
+    private final ListenerLimits limits;
+    private final Transport transport = Transport.best();
+    private final EventLoopGroup group;
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final ListenerCounters counters = new ListenerCounters();
+    private volatile InetSocketAddress bound;
+
+    public DnsListener(String name, QueryHandler handler, ListenerLimits limits) {
+        this.name = name;
+        this.handler = handler;
+        this.limits = limits;
+        this.group = transport.newGroup(limits.threads(), "dns-" + name.replace(' ', '-'));
+    }
+
+    /**
+     * Binds TCP and UDP on {@code address}; port 0 picks one port free for both.
+     *
+     * @return the address bound (the real one)
+     * @throws Exception the bind failure (address in use, permission denied)
+     */
+    public InetSocketAddress bind(InetSocketAddress address) throws Exception {
+        Exception last = null;
+        int attempts = address.getPort() == 0 ? PORT_ATTEMPTS : 1;
+        for (int i = 0; i < attempts; i++) {
+            Channel tcp = null;
+            try {
+                tcp = bindTcp(address);
+                InetSocketAddress actual = (InetSocketAddress) tcp.localAddress();
+                bindUdp(actual);
+                channels.add(tcp);
+                bound = actual;
+                return actual;
+            } catch (Exception e) {
+                last = e;
+                if (tcp != null) {
+                    tcp.close().syncUninterruptibly();
+                }
+                channels.close().syncUninterruptibly();
+                channels.clear();
+            }
+        }
+        throw last;
+    }
+
+    public InetSocketAddress boundAddress() {
+        return bound;
+    }
+
+    /** Queries, responses and defects counted since bind. */
+    public ListenerCounters counters() {
+        return counters;
+    }
+
+    private Channel bindTcp(InetSocketAddress address) throws Exception {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new DnsTcpInitializer(handler, limits, counters));
+        ChannelFuture f = b.bind(address).await();
+        if (!f.isSuccess()) {
+            throw asException(f.cause());
+        }
+        return f.channel();
+    }
+
+    private void bindUdp(InetSocketAddress address) throws Exception {
+        int sockets = transport == Transport.EPOLL
+                ? (limits.udpSockets() == 0 ? limits.threads() : limits.udpSockets())
+                : 1;
+        DnsUdpHandler udpHandler = new DnsUdpHandler(handler, counters);
+        List<Channel> udp = new ArrayList<>();
+        for (int i = 0; i < sockets; i++) {
+            Bootstrap b = new Bootstrap()
+                    .group(group)
+                    .channel(transport.datagramChannel())
+                    .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                    .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                    .handler(udpHandler);
+            if (transport == Transport.EPOLL) {
+                b.option(EpollChannelOption.SO_REUSEPORT, true);
+                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0);
+            }
+            ChannelFuture f = b.bind(address).await();
+            if (!f.isSuccess()) {
+                for (Channel c : udp) {
+                    c.close();
+                }
+                throw asException(f.cause());
+            }
+            udp.add(f.channel());
+        }
+        channels.addAll(udp);
+    }
+
+    private static Exception asException(Throwable t) {
+        return t instanceof Exception e ? e : new RuntimeException(t);
+    }
+
+    /** Stops listening, waits at most {@code graceMillis} for queries in flight, frees the threads. */
+    public void close(long graceMillis) {
+        channels.close().awaitUninterruptibly(Math.max(graceMillis, 100), TimeUnit.MILLISECONDS);
+        group.shutdownGracefully(0, Math.max(graceMillis, 100), TimeUnit.MILLISECONDS).awaitUninterruptibly(graceMillis + 2_000);
+        log.debug("{}: closed after {}", name, counters);
+    }
+
+    @Override
+    public void close() {
+        close(500);
+    }
+
+    /** Counters of one listener; read by health and metrics. */
+    public static final class ListenerCounters {
+        final AtomicLong udpQueries = new AtomicLong();
+        final AtomicLong tcpQueries = new AtomicLong();
+        final AtomicLong dropped = new AtomicLong();
+        final AtomicLong handlerErrors = new AtomicLong();
+        final AtomicLong tcpRefused = new AtomicLong();
+
+        public long udpQueries() {
+            return udpQueries.get();
+        }
+
+        public long tcpQueries() {
+            return tcpQueries.get();
+        }
+
+        /** Queries answered with nothing (no header to answer to). */
+        public long dropped() {
+            return dropped.get();
+        }
+
+        public long handlerErrors() {
+            return handlerErrors.get();
+        }
+
+        /** TCP connections closed at once because {@link ListenerLimits#maxTcpConnections()} were open. */
+        public long tcpRefused() {
+            return tcpRefused.get();
+        }
+
+        @Override
+        public String toString() {
+            return "udp=" + udpQueries + " tcp=" + tcpQueries + " dropped=" + dropped + " errors=" + handlerErrors
+                    + " tcpRefused=" + tcpRefused;
+        }
+    }
+}
