@@ -81,6 +81,10 @@ public final class TestHttpServer implements AutoCloseable {
     private volatile Behavior behavior;
 
     private TestHttpServer(SslContext tls, Mode mode, Behavior behavior) {
+        this(tls, mode, behavior, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    private TestHttpServer(SslContext tls, Mode mode, Behavior behavior, InetSocketAddress bind) {
         this.behavior = behavior;
         Transport transport = Transport.best();
         group = transport.newGroup(1, "test-http");
@@ -108,7 +112,12 @@ public final class TestHttpServer implements AutoCloseable {
                         }
                     }
                 })
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).syncUninterruptibly().channel();
+                .bind(bind).syncUninterruptibly().channel();
+    }
+
+    /** An HTTP/1.1 server bound to {@code bind} (e.g. what the embedded network maps a lab address to). */
+    public static TestHttpServer http1At(InetSocketAddress bind, Behavior behavior) {
+        return new TestHttpServer(null, Mode.HTTP1, behavior, bind);
     }
 
     public static TestHttpServer http1(Behavior behavior) {
