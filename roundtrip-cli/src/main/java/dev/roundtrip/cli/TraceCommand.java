@@ -185,8 +185,8 @@ final class TraceCommand implements Callable<Integer> {
         for (TraceResult r : runs) {
             if (!r.succeeded()) {
                 var f = r.timeline().failure();
-                spec.commandLine().getErr().printf("roundtrip trace: failed in %s after %.1f ms: %s%n",
-                        f.phase().label(), f.atNanos() / 1e6, f.message());
+                spec.commandLine().getErr().println(String.format(java.util.Locale.ROOT, "roundtrip trace: failed in %s after %.1f ms: %s",
+                        f.phase().label(), f.atNanos() / 1e6, f.message()));
                 return r.exitCode();
             }
         }
