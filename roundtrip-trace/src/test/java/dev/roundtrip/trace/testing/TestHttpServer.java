@@ -191,6 +191,11 @@ public final class TestHttpServer implements AutoCloseable {
                             return;
                         }
                         Behavior b = behavior;
+                        if (!b.garbage().isEmpty()) { // over HTTP/2, "garbage" means: reset the stream
+                            ctx.writeAndFlush(new io.netty.handler.codec.http2.DefaultHttp2ResetFrame(
+                                    io.netty.handler.codec.http2.Http2Error.INTERNAL_ERROR));
+                            return;
+                        }
                         ctx.executor().schedule(() -> {
                             Http2Headers headers = new DefaultHttp2Headers().status("200").set("content-type", "text/plain");
                             if (!b.serverTiming().isEmpty()) {
