@@ -76,7 +76,9 @@ class TracerMiniInternetTest {
     }
 
     private static Tracer tracer(StubResolver stub, boolean reuse) {
-        return new Tracer(TracerConfig.defaults(stub).withNetwork(network).withDnsCacheTtl(Duration.ZERO).withReuseConnections(reuse));
+        Duration five = Duration.ofSeconds(5);
+        return new Tracer(TracerConfig.defaults(stub).withNetwork(network).withDnsCacheTtl(Duration.ZERO).withReuseConnections(reuse)
+                .withTimeouts(five, five, five, five));
     }
 
     @Test
@@ -84,7 +86,8 @@ class TracerMiniInternetTest {
         try (StubResolver stub = new StubResolver(network, slowResolver.address(), MonotonicClock.SYSTEM);
              Tracer tracer = tracer(stub, false)) {
             Timeline cold = tracer.trace(TraceRequest.get("http://api.example.com/users"));
-            assertThat(cold.failure()).isNull();
+            assertThat(cold.failure()).as(() -> dev.roundtrip.trace.render.Waterfall.render(cold, dev.roundtrip.trace.render.Waterfall.Style.plain())
+                    + "\nnetwork: " + network.mappings()).isNull();
             assertThat(cold.status()).isEqualTo(200);
             assertThat(cold.phase(PhaseKind.DNS).orElseThrow().durationNanos()).isGreaterThanOrEqualTo(30 * MS);
             assertThat(cold.remoteAddress()).isEqualTo(new InetSocketAddress(DemoZones.API, 80));
@@ -94,7 +97,8 @@ class TracerMiniInternetTest {
             assertThat(cold.serverTimings()).hasSize(2);
 
             Timeline warm = tracer.trace(TraceRequest.get("http://api.example.com/users"));
-            assertThat(warm.failure()).isNull();
+            assertThat(warm.failure()).as(() -> dev.roundtrip.trace.render.Waterfall.render(warm, dev.roundtrip.trace.render.Waterfall.Style.plain())
+                    + "\nnetwork: " + network.mappings()).isNull();
             assertThat(warm.dnsSteps()).isNotEmpty().allSatisfy(s -> assertThat(s.source()).isEqualTo(DnsStep.Source.STUB_CACHE));
             assertThat(warm.phase(PhaseKind.DNS).orElseThrow().durationNanos()).isLessThan(30 * MS);
         }
