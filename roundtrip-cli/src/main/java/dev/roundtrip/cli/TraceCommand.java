@@ -1,6 +1,9 @@
 package dev.roundtrip.cli;
 
 import dev.roundtrip.core.net.HostPort;
+import dev.roundtrip.core.net.Network;
+import dev.roundtrip.core.timeline.MonotonicClock;
+import dev.roundtrip.dns.stub.StubResolver;
 import dev.roundtrip.core.resolve.Resolver;
 import dev.roundtrip.core.resolve.SystemResolver;
 import dev.roundtrip.tls.IssuedCertificate;
@@ -19,6 +22,7 @@ import dev.roundtrip.trace.render.TraceJson;
 import dev.roundtrip.trace.render.Waterfall;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +97,7 @@ final class TraceCommand implements Callable<Integer> {
     String http;
 
     @Option(names = "--resolver", paramLabel = "system|ADDR:PORT", defaultValue = "system",
-            description = "Who resolves names: the operating system (default), or roundtrip's stub resolver asking the recursive resolver at ADDR:PORT.")
+            description = "Who resolves names: the operating system (default), or roundtrip's stub resolver asking the recursive resolver at ADDR:PORT (port 53 if omitted); roundtrip's own resolver then reports its root -> TLD -> authoritative steps.")
     String resolver;
 
     @Option(names = "--connect-to", paramLabel = "HOST:PORT:ADDR:PORT",
@@ -141,10 +145,12 @@ final class TraceCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--repeat " + repeat + ": expected 1 to 100");
         }
         TraceRequest request;
+        Resolver names;
         TracerConfig config;
         try {
             request = request();
-            config = config();
+            names = resolver();
+            config = config(names);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -154,6 +160,10 @@ final class TraceCommand implements Callable<Integer> {
             tracer.warmUp();
             for (int i = 0; i < repeat; i++) {
                 runs.add(tracer.run(request));
+            }
+        } finally {
+            if (names instanceof StubResolver stub) {
+                stub.close();
             }
         }
 
@@ -174,7 +184,9 @@ final class TraceCommand implements Callable<Integer> {
         }
         for (TraceResult r : runs) {
             if (!r.succeeded()) {
-                spec.commandLine().getErr().println("roundtrip trace: " + r.timeline().failure().message());
+                var f = r.timeline().failure();
+                spec.commandLine().getErr().println(String.format(java.util.Locale.ROOT, "roundtrip trace: failed in %s after %.1f ms: %s",
+                        f.phase().label(), f.atNanos() / 1e6, f.message()));
                 return r.exitCode();
             }
         }
@@ -198,12 +210,14 @@ final class TraceCommand implements Callable<Integer> {
         return new TraceRequest(m, TraceRequest.parseUrl(url), headers.stream().map(Header::parse).toList(), body);
     }
 
-    private TracerConfig config() {
+    private TracerConfig config(Resolver names) {
         Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("--timeout " + timeoutSeconds + ": expected more than 0 seconds");
         }
-        return TracerConfig.defaults(resolver())
+        return TracerConfig.defaults(names)
+                // roundtrip's stub resolver keeps its own cache (with the records' TTLs); the system's needs the tracer's
+                .withDnsCacheTtl(names instanceof StubResolver ? Duration.ZERO : TracerConfig.defaults(names).dnsCacheTtl())
                 .withHttp(http == null ? HttpVersion.AUTO : HttpVersion.parse(http))
                 .withConnectTo(connectTo.stream().map(ConnectTo::parse).toList())
                 .withTrust(trust())
@@ -215,8 +229,13 @@ final class TraceCommand implements Callable<Integer> {
         if (resolver.equalsIgnoreCase("system")) {
             return new SystemResolver();
         }
-        HostPort.parse(resolver); // says what is wrong with a malformed ADDR:PORT
-        throw new CommandFailure(2, "--resolver " + resolver + ": roundtrip's stub resolver is not in this build yet; use --resolver system");
+        InetSocketAddress recursive;
+        try {
+            recursive = HostPort.parse(resolver, 53);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--resolver: expected 'system' or ADDR[:PORT] of a recursive resolver; " + e.getMessage());
+        }
+        return new StubResolver(Network.host(), recursive, MonotonicClock.SYSTEM);
     }
 
     private TrustPolicy trust() {

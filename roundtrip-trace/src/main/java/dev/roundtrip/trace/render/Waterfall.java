@@ -163,7 +163,7 @@ public final class Waterfall {
         for (ServerTiming s : t.serverTimings()) {
             String label = "  " + s.name();
             if (s.durationMillis() < 0) {
-                line(String.format(Locale.ROOT, "  %-21s %10s  ", label, "") + " ".repeat(style.barWidth() + 2)
+                line(String.format(Locale.ROOT, "  %-20s %10s  ", label, "") + " ".repeat(style.barWidth() + 2)
                         + paint(DIM, s.description()));
                 continue;
             }
@@ -172,14 +172,14 @@ public final class Waterfall {
             long start = wait.startNanos() + (wait.durationNanos() - shown) / 2;
             String note = "server-timing" + (s.description().isEmpty() ? "" : ": " + s.description())
                     + (dur > wait.durationNanos() ? " (longer than the wait: server and client clocks differ)" : "");
-            line(String.format(Locale.ROOT, "  %-21s %10s  ", label, ms(dur)) + "|"
+            line(String.format(Locale.ROOT, "  %-20s %10s  ", label, ms(dur)) + "|"
                     + paint(colour(PhaseKind.WAIT), bar(start, start + shown, scale, true)) + "|  " + paint(DIM, note));
         }
         t.serverTimings().stream().filter(s -> s.durationMillis() >= 0).mapToDouble(ServerTiming::durationMillis).max()
                 .ifPresent(server -> {
                     long outside = wait.durationNanos() - Math.round(server * 1_000_000);
                     if (outside >= 0) {
-                        line(paint(DIM, String.format(Locale.ROOT, "  %-21s %10s  ", "  network+queue", ms(outside))
+                        line(paint(DIM, String.format(Locale.ROOT, "  %-20s %10s  ", "  network+queue", ms(outside))
                                 + " ".repeat(style.barWidth() + 2) + "wait minus the longest server metric"));
                     }
                 });
@@ -236,7 +236,7 @@ public final class Waterfall {
     String bar(long start, long end, long total, boolean shade) {
         int width = style.barWidth();
         double perCol = (double) total / width;
-        int startCol = (int) Math.min(width - 1, Math.floor(start / perCol));
+        int startCol = (int) Math.min(width - 1, Math.round(start / perCol));
         long eighths = Math.max(1, Math.round((end - start) / perCol * 8));
         eighths = Math.min(eighths, (long) (width - startCol) * 8);
         StringBuilder b = new StringBuilder(" ".repeat(startCol));

@@ -81,6 +81,10 @@ public final class TestHttpServer implements AutoCloseable {
     private volatile Behavior behavior;
 
     private TestHttpServer(SslContext tls, Mode mode, Behavior behavior) {
+        this(tls, mode, behavior, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    private TestHttpServer(SslContext tls, Mode mode, Behavior behavior, InetSocketAddress bind) {
         this.behavior = behavior;
         Transport transport = Transport.best();
         group = transport.newGroup(1, "test-http");
@@ -108,7 +112,12 @@ public final class TestHttpServer implements AutoCloseable {
                         }
                     }
                 })
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).syncUninterruptibly().channel();
+                .bind(bind).syncUninterruptibly().channel();
+    }
+
+    /** An HTTP/1.1 server bound to {@code bind} (e.g. what the embedded network maps a lab address to). */
+    public static TestHttpServer http1At(InetSocketAddress bind, Behavior behavior) {
+        return new TestHttpServer(null, Mode.HTTP1, behavior, bind);
     }
 
     public static TestHttpServer http1(Behavior behavior) {
@@ -182,6 +191,11 @@ public final class TestHttpServer implements AutoCloseable {
                             return;
                         }
                         Behavior b = behavior;
+                        if (!b.garbage().isEmpty()) { // over HTTP/2, "garbage" means: reset the stream
+                            ctx.writeAndFlush(new io.netty.handler.codec.http2.DefaultHttp2ResetFrame(
+                                    io.netty.handler.codec.http2.Http2Error.INTERNAL_ERROR));
+                            return;
+                        }
                         ctx.executor().schedule(() -> {
                             Http2Headers headers = new DefaultHttp2Headers().status("200").set("content-type", "text/plain");
                             if (!b.serverTiming().isEmpty()) {
