@@ -83,9 +83,9 @@ public final class DemoCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(2, e.getMessage());
         }
-        Topology topology = Launch.load(config);
-        Launch.Running running = Launch.start(topology, config == null ? "default topology" : config.toString(),
-                MonotonicClock.SYSTEM, StateDirectory.root(), progress);
+        Launch.Loaded loaded = Launch.load(config);
+        Topology topology = loaded.topology();
+        Launch.Running running = Launch.start(loaded, MonotonicClock.SYSTEM, StateDirectory.root(), progress);
         List<TraceResult> runs;
         try {
             if (warmup > 0) {

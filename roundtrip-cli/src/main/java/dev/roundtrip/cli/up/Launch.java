@@ -40,15 +40,24 @@ final class Launch {
         }
     }
 
+    /**
+     * A validated topology and where it came from.
+     *
+     * @param source names it in messages: the file, or "default topology"
+     * @param baseDir where its relative file names (zone files) are found
+     */
+    record Loaded(Topology topology, String source, Path baseDir) {}
+
     /** Loads {@code config}, or the default topology when it is null. */
-    static Topology load(Path config) {
+    static Loaded load(Path config) {
         try {
             if (config == null) {
                 try (InputStream in = Launch.class.getClassLoader().getResourceAsStream(DEFAULT_TOPOLOGY)) {
-                    return new TopologyLoader().load(in, "default topology");
+                    return new Loaded(new TopologyLoader().load(in, "default topology"), "default topology", Path.of("").toAbsolutePath());
                 }
             }
-            return new TopologyLoader().load(config);
+            Path absolute = config.toAbsolutePath();
+            return new Loaded(new TopologyLoader().load(config), config.toString(), absolute.getParent());
         } catch (TopologyException e) {
             throw new CommandFailure(2, e.getMessage());
         } catch (IOException e) {
@@ -60,11 +69,13 @@ final class Launch {
     record Running(MiniInternet internet, Network network, ServiceGroup group, List<ServiceGroup.Started> started) {}
 
     /** Builds and starts every service of {@code topology}; on failure nothing is left running. */
-    static Running start(Topology topology, String source, MonotonicClock clock, Path stateDir, PrintWriter progress) {
+    static Running start(Loaded loaded, MonotonicClock clock, Path stateDir, PrintWriter progress) {
+        Topology topology = loaded.topology();
+        String source = loaded.source();
         Network network = Network.embedded();
         MiniInternet internet;
         try {
-            internet = MiniInternet.build(topology, source, network, clock, stateDir);
+            internet = MiniInternet.build(topology, source, loaded.baseDir(), network, clock, stateDir);
         } catch (TopologyException e) {
             throw new CommandFailure(2, e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException e) {

@@ -4,7 +4,6 @@ import dev.roundtrip.core.net.HostPort;
 import dev.roundtrip.core.state.StateDirectory;
 import dev.roundtrip.core.timeline.MonotonicClock;
 import dev.roundtrip.core.topology.ServiceType;
-import dev.roundtrip.core.topology.Topology;
 import dev.roundtrip.tls.LocalCa;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -50,9 +49,7 @@ public final class UpCommand implements Runnable {
             out.flush();
             return;
         }
-        Topology topology = Launch.load(config);
-        Launch.Running running = Launch.start(topology, config == null ? "default topology" : config.toString(),
-                MonotonicClock.SYSTEM, StateDirectory.root(), out);
+        Launch.Running running = Launch.start(Launch.load(config), MonotonicClock.SYSTEM, StateDirectory.root(), out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println();
