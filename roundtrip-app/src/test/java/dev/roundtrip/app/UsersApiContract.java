@@ -377,6 +377,8 @@ abstract class UsersApiContract {
         HttpResponse<String> r = client.get("/healthz");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(json(r).get("database").asText()).isEqualTo("up");
+        assertThat(json(r).get("connections").asText()).matches("[1-9][0-9]*/10000");
+        assertThat(json(r).get("requestsInFlight").asText()).matches("[1-9][0-9]*/1024"); // this request counts itself
     }
 
     @Test

@@ -45,11 +45,13 @@ public final class UsersApi {
     private final UserRepository users;
     private final Database database;
     private final AppConfig.Limits limits;
+    private final ServerLoad load;
 
-    public UsersApi(UserRepository users, Database database, AppConfig.Limits limits) {
+    public UsersApi(UserRepository users, Database database, AppConfig.Limits limits, ServerLoad load) {
         this.users = users;
         this.database = database;
         this.limits = limits;
+        this.load = load;
     }
 
     /** Serves one request; never throws. */
@@ -145,6 +147,8 @@ public final class UsersApi {
         body.put("status", up ? "serving" : "failing");
         body.put("database", up ? "up" : "down");
         body.put("pool", database.poolState());
+        body.put("connections", load.connections() + "/" + limits.maxConnections());
+        body.put("requestsInFlight", load.requestsInFlight() + "/" + limits.maxInFlight());
         return ApiResponse.json(up ? 200 : 503, write(body), Map.of());
     }
 

@@ -33,7 +33,7 @@ class DispatcherTest {
     void openDatabase() throws Exception {
         database = Database.open("jdbc:h2:mem:dispatcher;DB_CLOSE_DELAY=-1", "dispatcher", 2, Duration.ofSeconds(1), clock);
         new SchemaMigrator(Schema.migrations()).migrate(database.dataSource(), JdbcUrls.Kind.H2);
-        api = new UsersApi(new UserRepository(database, Clock.systemUTC()), database, AppConfig.Limits.DEFAULTS);
+        api = new UsersApi(new UserRepository(database, Clock.systemUTC()), database, AppConfig.Limits.DEFAULTS, ServerLoad.NONE);
     }
 
     @AfterEach
