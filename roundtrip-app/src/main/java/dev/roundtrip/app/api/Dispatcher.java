@@ -49,8 +49,9 @@ public final class Dispatcher {
     }
 
     /**
-     * Serves {@code request} on a virtual thread and passes the finished response to {@code done}
-     * (on that thread). Never throws; {@code done} is always called exactly once.
+     * Serves {@code request} on a virtual thread and passes the finished response to {@code done},
+     * on that thread; a request refused at once (503) is answered on the caller's thread. Never
+     * throws; {@code done} is always called exactly once.
      */
     public void dispatch(ApiRequest request, long receivedNanos, Consumer<FullHttpResponse> done) {
         RequestTiming timing = new RequestTiming(clock, receivedNanos);
