@@ -24,10 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A graceful stop: the server stops accepting at once, lets the request it is serving finish
- * (here one held back by a row lock another client holds), answers it, then stops.
+ * The app server under a request that cannot finish yet (held back by a row lock another database
+ * client holds): beyond its in-flight bound it answers 503 at once, and a graceful stop stops
+ * accepting but lets that request finish and answers it before stopping.
  */
-class DrainTest {
+class OverloadAndDrainTest {
     @TempDir
     Path dataDir;
 
@@ -60,6 +61,43 @@ class DrainTest {
             assertThat(json(response).get("name").asText()).isEqualTo("Drained");
             stopped.get(20, TimeUnit.SECONDS);
             assertThat(app.health().status()).isEqualTo(Health.Status.STOPPED);
+        } finally {
+            app.stop(Duration.ZERO).get(10, TimeUnit.SECONDS);
+            database.stop(Duration.ZERO).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void requestsBeyondTheInFlightBoundGet503OverHttp() throws Exception {
+        Network network = Network.embedded();
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        DatabaseServer database = new DatabaseServer(new DatabaseConfig(network, new InetSocketAddress(loopback, 0), dataDir, "users"));
+        database.start().get(30, TimeUnit.SECONDS);
+        AppConfig.Limits oneAtATime = new AppConfig.Limits(64 * 1024, 16 * 1024, 8 * 1024, 1, 16, 128, 20, 100,
+                Duration.ofSeconds(2), Duration.ofSeconds(60), 100);
+        AppServer app = new AppServer(AppConfig.of(network, new InetSocketAddress(loopback, 0), "app-busy", database.jdbcUrl())
+                .withLimits(oneAtATime));
+        InetSocketAddress address = app.start().get(30, TimeUnit.SECONDS).getFirst().real();
+        try (ApiClient client = new ApiClient(address);
+             Connection holder = DriverManager.getConnection(database.jdbcUrl())) {
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                s.executeQuery("SELECT * FROM users WHERE id = 1 FOR UPDATE").close();
+            }
+            CompletableFuture<HttpResponse<String>> held = CompletableFuture.supplyAsync(() ->
+                    client.put("/users/1", userJson("Held", "ada.lovelace@example.com"), "\"v1\""));
+            awaitTrue(() -> app.requestsInFlight() == 1, "the PUT is being served");
+
+            HttpResponse<String> shed = client.get("/users/2");
+            assertThat(shed.statusCode()).isEqualTo(503);
+            assertThat(json(shed).get("error").get("code").asText()).isEqualTo("overloaded");
+            assertThat(shed.headers().firstValue("retry-after")).hasValue("1");
+            assertThat(shed.headers().firstValue("x-served-by")).hasValue("app-busy");
+
+            holder.commit();
+            assertThat(held.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            awaitTrue(() -> app.requestsInFlight() == 0, "the PUT is done");
+            assertThat(client.get("/users/2").statusCode()).isEqualTo(200);
         } finally {
             app.stop(Duration.ZERO).get(10, TimeUnit.SECONDS);
             database.stop(Duration.ZERO).get(10, TimeUnit.SECONDS);
