@@ -50,6 +50,7 @@ public final class AppServer implements Service {
     private Channel serverChannel;
     private volatile Dispatcher dispatcher;
     private volatile AppServerInitializer initializer;
+    private volatile UsersApi api;
 
     public AppServer(AppConfig config) {
         this(config, MonotonicClock.SYSTEM, Clock.systemUTC());
@@ -89,7 +90,7 @@ public final class AppServer implements Service {
     private synchronized List<BoundAddress> startBlocking() throws Exception {
         database = Database.open(config.jdbcUrl(), config.name() + "-pool", config.poolSize(), config.limits().poolTimeout(), clock);
         List<Integer> applied = new SchemaMigrator(Schema.migrations()).migrate(database.dataSource(), database.kind());
-        UsersApi api = new UsersApi(new UserRepository(database, wallClock), database, config.limits(), load());
+        api = new UsersApi(new UserRepository(database, wallClock), database, config.limits(), load());
         requestThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.name() + "-req-", 0).factory());
         dispatcher = new Dispatcher(config.name(), api, requestThreads, config.limits().maxInFlight(), clock);
         initializer = new AppServerInitializer(dispatcher, config.limits());
@@ -113,9 +114,15 @@ public final class AppServer implements Service {
         return List.of(new BoundAddress("http", lab, real));
     }
 
+    /** Serving, degraded while requests find the database failing, or where it is in its life. */
     @Override
     public Health health() {
-        return health;
+        Health h = health;
+        UsersApi a = api;
+        if (h.status() == Health.Status.SERVING && a != null) {
+            return a.databaseProblem().map(p -> new Health(Health.Status.DEGRADED, "database failing: " + p)).orElse(h);
+        }
+        return h;
     }
 
     /** Requests being served right now (for draining and tests). */
