@@ -67,12 +67,13 @@ public record AppConfig(Network network, InetSocketAddress listen, String name, 
      * @param maxPageSize largest {@code ?limit=} accepted; larger gets 400
      * @param poolTimeout how long a request may wait for a database connection before 503
      * @param idleTimeout how long a connection may stay silent (nothing read) before it is closed
+     * @param maxConnections client connections open at once; more are closed as they arrive
      */
     public record Limits(int maxBodyBytes, int maxHeaderBytes, int maxInitialLineBytes, int maxInFlight, int maxPipelined,
                          int maxConcurrentStreams, int defaultPageSize, int maxPageSize, Duration poolTimeout,
-                         Duration idleTimeout) {
+                         Duration idleTimeout, int maxConnections) {
         public static final Limits DEFAULTS = new Limits(64 * 1024, 16 * 1024, 8 * 1024, 1024, 16, 128, 20, 100,
-                Duration.ofSeconds(2), Duration.ofSeconds(60));
+                Duration.ofSeconds(2), Duration.ofSeconds(60), 10_000);
 
         public Limits {
             requireRange("maxBodyBytes", maxBodyBytes, 64, 16 * 1024 * 1024);
@@ -91,21 +92,27 @@ public record AppConfig(Network network, InetSocketAddress listen, String name, 
             if (idleTimeout.toMillis() < 100 || idleTimeout.toHours() > 24) {
                 throw new IllegalArgumentException("idleTimeout: " + idleTimeout.toMillis() + " ms is outside 100 ms to 24 h");
             }
+            requireRange("maxConnections", maxConnections, 1, 1_000_000);
         }
 
         public Limits withMaxBodyBytes(int bytes) {
             return new Limits(bytes, maxHeaderBytes, maxInitialLineBytes, maxInFlight, maxPipelined, maxConcurrentStreams,
-                    defaultPageSize, maxPageSize, poolTimeout, idleTimeout);
+                    defaultPageSize, maxPageSize, poolTimeout, idleTimeout, maxConnections);
         }
 
         public Limits withPoolTimeout(Duration timeout) {
             return new Limits(maxBodyBytes, maxHeaderBytes, maxInitialLineBytes, maxInFlight, maxPipelined, maxConcurrentStreams,
-                    defaultPageSize, maxPageSize, timeout, idleTimeout);
+                    defaultPageSize, maxPageSize, timeout, idleTimeout, maxConnections);
         }
 
         public Limits withIdleTimeout(Duration timeout) {
             return new Limits(maxBodyBytes, maxHeaderBytes, maxInitialLineBytes, maxInFlight, maxPipelined, maxConcurrentStreams,
-                    defaultPageSize, maxPageSize, poolTimeout, timeout);
+                    defaultPageSize, maxPageSize, poolTimeout, timeout, maxConnections);
+        }
+
+        public Limits withMaxConnections(int connections) {
+            return new Limits(maxBodyBytes, maxHeaderBytes, maxInitialLineBytes, maxInFlight, maxPipelined, maxConcurrentStreams,
+                    defaultPageSize, maxPageSize, poolTimeout, idleTimeout, connections);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.roundtrip.app;
 
 import dev.roundtrip.app.api.AppServerInitializer;
 import dev.roundtrip.app.api.Dispatcher;
+import dev.roundtrip.app.api.ServerLoad;
 import dev.roundtrip.app.api.UsersApi;
 import dev.roundtrip.app.db.Database;
 import dev.roundtrip.app.db.JdbcUrls;
@@ -47,7 +48,9 @@ public final class AppServer implements Service {
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
-    private Dispatcher dispatcher;
+    private volatile Dispatcher dispatcher;
+    private volatile AppServerInitializer initializer;
+    private volatile UsersApi api;
 
     public AppServer(AppConfig config) {
         this(config, MonotonicClock.SYSTEM, Clock.systemUTC());
@@ -87,9 +90,10 @@ public final class AppServer implements Service {
     private synchronized List<BoundAddress> startBlocking() throws Exception {
         database = Database.open(config.jdbcUrl(), config.name() + "-pool", config.poolSize(), config.limits().poolTimeout(), clock);
         List<Integer> applied = new SchemaMigrator(Schema.migrations()).migrate(database.dataSource(), database.kind());
-        UsersApi api = new UsersApi(new UserRepository(database, wallClock), database, config.limits());
+        api = new UsersApi(new UserRepository(database, wallClock), database, config.limits(), load());
         requestThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.name() + "-req-", 0).factory());
         dispatcher = new Dispatcher(config.name(), api, requestThreads, config.limits().maxInFlight(), clock);
+        initializer = new AppServerInitializer(dispatcher, config.limits());
 
         Transport transport = Transport.best();
         bossGroup = transport.newGroup(1, config.name() + "-accept");
@@ -100,7 +104,7 @@ public final class AppServer implements Service {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new AppServerInitializer(dispatcher, config.limits()))
+                .childHandler(initializer)
                 .bind(bind).sync().channel();
         InetSocketAddress real = (InetSocketAddress) serverChannel.localAddress();
         InetSocketAddress lab = config.listen().getPort() == 0 ? real : config.listen();
@@ -110,15 +114,42 @@ public final class AppServer implements Service {
         return List.of(new BoundAddress("http", lab, real));
     }
 
+    /** Serving, degraded while requests find the database failing, or where it is in its life. */
     @Override
     public Health health() {
-        return health;
+        Health h = health;
+        UsersApi a = api;
+        if (h.status() == Health.Status.SERVING && a != null) {
+            return a.databaseProblem().map(p -> new Health(Health.Status.DEGRADED, "database failing: " + p)).orElse(h);
+        }
+        return h;
     }
 
     /** Requests being served right now (for draining and tests). */
     public int requestsInFlight() {
         Dispatcher d = dispatcher;
         return d == null ? 0 : d.inFlight(config.limits().maxInFlight());
+    }
+
+    /** Client connections open right now. */
+    public int connections() {
+        AppServerInitializer i = initializer;
+        return i == null ? 0 : i.connections();
+    }
+
+    /** Connections and requests in flight, read live. */
+    public ServerLoad load() {
+        return new ServerLoad() {
+            @Override
+            public int connections() {
+                return AppServer.this.connections();
+            }
+
+            @Override
+            public int requestsInFlight() {
+                return AppServer.this.requestsInFlight();
+            }
+        };
     }
 
     @Override

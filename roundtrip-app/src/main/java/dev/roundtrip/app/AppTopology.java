@@ -50,7 +50,7 @@ public final class AppTopology {
                     integer(spec, "max-body-bytes", defaults.maxBodyBytes()), defaults.maxHeaderBytes(),
                     defaults.maxInitialLineBytes(), integer(spec, "max-in-flight", defaults.maxInFlight()),
                     defaults.maxPipelined(), defaults.maxConcurrentStreams(), defaults.defaultPageSize(),
-                    defaults.maxPageSize(), defaults.poolTimeout(), defaults.idleTimeout());
+                    defaults.maxPageSize(), defaults.poolTimeout(), defaults.idleTimeout(), defaults.maxConnections());
             return new AppConfig(network, new InetSocketAddress(host.address(), spec.port()), name, jdbcUrl,
                     integer(spec, "pool-size", AppConfig.DEFAULT_POOL_SIZE), limits);
         } catch (IllegalArgumentException e) {

@@ -19,7 +19,7 @@ public final class ApiClient implements AutoCloseable {
 
     public ApiClient(InetSocketAddress address, HttpClient.Version version) {
         this.http = HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(5)).build();
-        this.base = "http://" + address.getAddress().getHostAddress() + ":" + address.getPort();
+        this.base = "http://" + dev.roundtrip.core.net.HostPort.format(address);
     }
 
     public ApiClient(InetSocketAddress address) {

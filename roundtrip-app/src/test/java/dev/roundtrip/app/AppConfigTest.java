@@ -27,9 +27,9 @@ class AppConfigTest {
         assertThatThrownBy(() -> AppConfig.of(Network.embedded(), LISTEN, "a", "jdbc:h2:mem:x").withPoolSize(0))
                 .hasMessage("poolSize: 0 is outside 1 to 256");
         assertThatThrownBy(() -> AppConfig.Limits.DEFAULTS.withMaxBodyBytes(1)).hasMessage("maxBodyBytes: 1 is outside 64 to 16777216");
-        assertThatThrownBy(() -> new AppConfig.Limits(1024, 1024, 1024, 10, 1, 10, 50, 20, Duration.ofSeconds(1), Duration.ofSeconds(60)))
+        assertThatThrownBy(() -> new AppConfig.Limits(1024, 1024, 1024, 10, 1, 10, 50, 20, Duration.ofSeconds(1), Duration.ofSeconds(60), 100))
                 .hasMessage("defaultPageSize: 50 is outside 1 to 20");
-        assertThatThrownBy(() -> new AppConfig.Limits(1024, 1024, 1024, 10, 1, 10, 5, 20, Duration.ofMillis(10), Duration.ofSeconds(60)))
+        assertThatThrownBy(() -> new AppConfig.Limits(1024, 1024, 1024, 10, 1, 10, 5, 20, Duration.ofMillis(10), Duration.ofSeconds(60), 100))
                 .hasMessage("poolTimeout: 10 ms is outside 250 ms to 10 min");
     }
 }

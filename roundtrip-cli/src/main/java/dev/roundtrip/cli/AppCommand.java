@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "app",
         mixinStandardHelpOptions = true,
         description = {
-                "Serve the /users API (HTTP/1.1 and h2c) on a real database, with",
-                "Server-Timing for app, db and db-pool and X-Served-By naming the instance.",
+                "Serve the /users API over HTTP/1.1 and h2c on a real database (H2 or PostgreSQL).",
+                "Responses carry Server-Timing (app, db, db-pool) and X-Served-By (the instance).",
                 "",
                 "  GET /users?limit=&cursor=    POST /users    GET /healthz",
                 "  GET|PUT|DELETE /users/{id}   (PUT needs If-Match)",

@@ -98,7 +98,9 @@ public final class AppRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         busy = true;
-        ctx.channel().config().setAutoRead(false); // one request at a time per connection: back-pressure the rest
+        if (!isHttp2(ctx)) {
+            ctx.channel().config().setAutoRead(false); // one request at a time per connection: back-pressure the rest
+        }
         Pending next = pending.poll();
         if (next.refusal() != null) {
             if (next.keepAlive()) {
@@ -131,7 +133,9 @@ public final class AppRequestHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
                 return;
             }
-            ctx.channel().config().setAutoRead(true);
+            if (!isHttp2(ctx)) {
+                ctx.channel().config().setAutoRead(true);
+            }
             serveNext(ctx);
         });
     }

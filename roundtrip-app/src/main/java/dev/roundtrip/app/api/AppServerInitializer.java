@@ -24,6 +24,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,14 +47,27 @@ public final class AppServerInitializer extends ChannelInitializer<Channel> {
 
     private final Dispatcher dispatcher;
     private final AppConfig.Limits limits;
+    private final AtomicInteger connections = new AtomicInteger();
 
     public AppServerInitializer(Dispatcher dispatcher, AppConfig.Limits limits) {
         this.dispatcher = dispatcher;
         this.limits = limits;
     }
 
+    /** Client connections open now. */
+    public int connections() {
+        return connections.get();
+    }
+
     @Override
     protected void initChannel(Channel ch) {
+        if (connections.incrementAndGet() > limits.maxConnections()) {
+            connections.decrementAndGet();
+            log.debug("{}: more than {} connections, closing", ch, limits.maxConnections());
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> connections.decrementAndGet());
         HttpServerCodec codec = new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(limits.maxInitialLineBytes())
                 .setMaxHeaderSize(limits.maxHeaderBytes()));

@@ -49,8 +49,9 @@ public final class Dispatcher {
     }
 
     /**
-     * Serves {@code request} on a virtual thread and passes the finished response to {@code done}
-     * (on that thread). Never throws; {@code done} is always called exactly once.
+     * Serves {@code request} on a virtual thread and passes the finished response to {@code done},
+     * on that thread; a request refused at once (503) is answered on the caller's thread. Never
+     * throws; {@code done} is always called exactly once.
      */
     public void dispatch(ApiRequest request, long receivedNanos, Consumer<FullHttpResponse> done) {
         RequestTiming timing = new RequestTiming(clock, receivedNanos);
@@ -63,17 +64,21 @@ public final class Dispatcher {
         }
         try {
             executor.execute(() -> {
-                FullHttpResponse response;
                 try {
-                    response = stamp(api.handle(request, timing), timing, Optional.of(trace));
-                } catch (RuntimeException e) {
-                    // A response that cannot be built (a header Netty refuses) must still be answered.
-                    log.error("{} {}: cannot build the response", request.method(), request.path(), e);
-                    response = stamp(UsersApi.error(ErrorCode.INTERNAL, "internal error", Map.of()), timing, Optional.of(trace));
+                    FullHttpResponse response;
+                    try {
+                        response = stamp(api.handle(request, timing), timing, Optional.of(trace));
+                    } catch (RuntimeException e) {
+                        // A response that cannot be built (a header Netty refuses) must still be answered.
+                        log.error("{} {}: cannot build the response", request.method(), request.path(), e);
+                        response = stamp(UsersApi.error(ErrorCode.INTERNAL, "internal error", Map.of()), timing, Optional.of(trace));
+                    }
+                    done.accept(response);
                 } finally {
+                    // Only once the response is handed on: a draining server waits for this count
+                    // to reach zero before it stops its event loops.
                     inFlight.release();
                 }
-                done.accept(response);
             });
         } catch (RejectedExecutionException e) {
             inFlight.release();

@@ -45,11 +45,15 @@ public final class UsersApi {
     private final UserRepository users;
     private final Database database;
     private final AppConfig.Limits limits;
+    private final ServerLoad load;
+    /** The last database failure a request saw, or null once a later request reached the database. */
+    private volatile String databaseProblem;
 
-    public UsersApi(UserRepository users, Database database, AppConfig.Limits limits) {
+    public UsersApi(UserRepository users, Database database, AppConfig.Limits limits, ServerLoad load) {
         this.users = users;
         this.database = database;
         this.limits = limits;
+        this.load = load;
     }
 
     /** Serves one request; never throws. */
@@ -67,19 +71,36 @@ public final class UsersApi {
                 case Route.MethodNotAllowed(String method, String allow) -> throw new ApiException(
                         ErrorCode.METHOD_NOT_ALLOWED, method + " is not allowed here; allowed: " + allow, Map.of("allow", allow));
             };
+            if (touchesDatabase(route) && response.status() < 500) {
+                databaseProblem = null;
+            }
             return request.isHead() ? withoutBody(response) : response;
         } catch (ApiException e) {
             return error(e.code(), e.getMessage(), e.headers());
         } catch (SQLTransientException e) {
+            databaseProblem = e.getMessage();
             log.warn("{} {}: database busy or unreachable: {}", request.method(), request.path(), e.getMessage());
             return error(ErrorCode.DATABASE_UNAVAILABLE, "the database did not answer in time; retry later", Map.of("retry-after", "1"));
         } catch (SQLException e) {
+            databaseProblem = "SQLState " + e.getSQLState() + ": " + e.getMessage();
             log.warn("{} {}: database error {} ({})", request.method(), request.path(), e.getSQLState(), e.getMessage());
             return error(ErrorCode.DATABASE_UNAVAILABLE, "the database failed: SQLState " + e.getSQLState(), Map.of());
         } catch (RuntimeException e) {
             log.error("{} {}: unexpected failure", request.method(), request.path(), e);
             return error(ErrorCode.INTERNAL, "internal error", Map.of());
         }
+    }
+
+    /**
+     * The database failure the last request to reach it saw, empty while requests get through: an
+     * app server whose database is failing is still up, but degraded.
+     */
+    public Optional<String> databaseProblem() {
+        return Optional.ofNullable(databaseProblem);
+    }
+
+    private static boolean touchesDatabase(Route route) {
+        return !(route instanceof Route.NotFound || route instanceof Route.MethodNotAllowed);
     }
 
     private ApiResponse list(ApiRequest request, RequestTiming timing) throws SQLException {
@@ -141,10 +162,15 @@ public final class UsersApi {
 
     private ApiResponse health(RequestTiming timing) {
         boolean up = database.isReachable(timing, Duration.ofSeconds(1));
+        if (!up) {
+            databaseProblem = "the database does not answer";
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", up ? "serving" : "failing");
         body.put("database", up ? "up" : "down");
         body.put("pool", database.poolState());
+        body.put("connections", load.connections() + "/" + limits.maxConnections());
+        body.put("requestsInFlight", load.requestsInFlight() + "/" + limits.maxInFlight());
         return ApiResponse.json(up ? 200 : 503, write(body), Map.of());
     }
 

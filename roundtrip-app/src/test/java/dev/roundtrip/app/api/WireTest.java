@@ -126,6 +126,32 @@ class WireTest {
     }
 
     @Test
+    void connectionsBeyondTheLimitAreClosedOnArrival() throws Exception {
+        AppConfig config = AppConfig.of(Network.embedded(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                "app-conns", JdbcUrls.h2File(dir.resolve("conns"))).withLimits(AppConfig.Limits.DEFAULTS.withMaxConnections(2));
+        try (RunningApp small = RunningApp.start(config); Socket first = new Socket(); Socket second = new Socket(); Socket third = new Socket()) {
+            for (Socket s : List.of(first, second)) {
+                s.connect(small.address(), 5_000);
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                RawResponse health = RawResponse.read(s.getInputStream());
+                assertThat(health.status()).isEqualTo(200);
+                assertThat(health.json().get("connections").asText()).endsWith("/2");
+            }
+            assertThat(small.server().connections()).isEqualTo(2);
+            third.connect(small.address(), 5_000);
+            third.setSoTimeout(10_000);
+            assertThat(third.getInputStream().read()).as("closed on arrival").isEqualTo(-1);
+            second.close();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (small.server().connections() > 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(small.server().connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         StringBuilder requests = new StringBuilder();
         for (int id = 1; id <= 5; id++) {

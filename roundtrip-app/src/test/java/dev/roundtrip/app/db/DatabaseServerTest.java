@@ -138,6 +138,8 @@ class DatabaseServerTest {
             HttpResponse<String> health = client.get("/healthz");
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(json(health).get("database").asText()).isEqualTo("down");
+            assertThat(app.health().status()).isEqualTo(Health.Status.DEGRADED);
+            assertThat(app.health().detail()).startsWith("database failing: ");
 
             restarted = new DatabaseServer(dbConfig);
             restarted.start().get(30, TimeUnit.SECONDS);
@@ -150,6 +152,7 @@ class DatabaseServerTest {
             }
             assertThat(status).isEqualTo(200);
             assertThat(client.get("/healthz").statusCode()).isEqualTo(200);
+            assertThat(app.health()).isEqualTo(Health.serving());
         } finally {
             app.stop(Duration.ofSeconds(1)).get(10, TimeUnit.SECONDS);
             database.stop(Duration.ZERO).get(10, TimeUnit.SECONDS);
