@@ -87,7 +87,7 @@ class TracerMiniInternetTest {
              Tracer tracer = tracer(stub, false)) {
             Timeline cold = tracer.trace(TraceRequest.get("http://api.example.com/users"));
             assertThat(cold.failure()).as(() -> dev.roundtrip.trace.render.Waterfall.render(cold, dev.roundtrip.trace.render.Waterfall.Style.plain())
-                    + "\nnetwork: " + network.mappings()).isNull();
+                    + "\nserver: " + api.counts() + "\nnetwork: " + network.mappings()).isNull();
             assertThat(cold.status()).isEqualTo(200);
             assertThat(cold.phase(PhaseKind.DNS).orElseThrow().durationNanos()).isGreaterThanOrEqualTo(30 * MS);
             assertThat(cold.remoteAddress()).isEqualTo(new InetSocketAddress(DemoZones.API, 80));
@@ -98,7 +98,7 @@ class TracerMiniInternetTest {
 
             Timeline warm = tracer.trace(TraceRequest.get("http://api.example.com/users"));
             assertThat(warm.failure()).as(() -> dev.roundtrip.trace.render.Waterfall.render(warm, dev.roundtrip.trace.render.Waterfall.Style.plain())
-                    + "\nnetwork: " + network.mappings()).isNull();
+                    + "\nserver: " + api.counts() + "\nnetwork: " + network.mappings()).isNull();
             assertThat(warm.dnsSteps()).isNotEmpty().allSatisfy(s -> assertThat(s.source()).isEqualTo(DnsStep.Source.STUB_CACHE));
             assertThat(warm.phase(PhaseKind.DNS).orElseThrow().durationNanos()).isLessThan(30 * MS);
         }
