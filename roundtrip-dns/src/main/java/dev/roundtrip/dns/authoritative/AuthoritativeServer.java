@@ -5,6 +5,7 @@ import dev.roundtrip.core.service.Health;
 import dev.roundtrip.core.service.Service;
 import dev.roundtrip.dns.transport.DnsListener;
 import dev.roundtrip.dns.transport.DnsProtocol;
+import dev.roundtrip.dns.wire.PacketCache;
 import dev.roundtrip.dns.wire.ParsedQuery;
 import dev.roundtrip.dns.wire.QueryDecoder;
 import dev.roundtrip.dns.wire.Responses;
@@ -30,6 +31,7 @@ public final class AuthoritativeServer implements Service {
     private final AuthoritativeConfig config;
     private final AuthoritativeAnswerer answerer;
     private final DnsListener listener;
+    private final PacketCache packets = new PacketCache(10_000);
     private final AtomicLong formErrors = new AtomicLong();
     private final AtomicLong answered = new AtomicLong();
     private volatile Health health = Health.of(Health.Status.STARTING);
@@ -125,7 +127,24 @@ public final class AuthoritativeServer implements Service {
         };
     }
 
+    /** Responses served from the packet cache so far. */
+    public long packetCacheHits() {
+        return packets.hits();
+    }
+
     private void handle(byte[] query, DnsProtocol protocol, InetSocketAddress client, Consumer<byte[]> reply) {
-        reply.accept(respond(query, protocol));
+        if (protocol == DnsProtocol.UDP) {
+            byte[] cached = packets.get(query, 0);
+            if (cached != null) {
+                answered.incrementAndGet();
+                reply.accept(cached);
+                return;
+            }
+        }
+        byte[] response = respond(query, protocol);
+        if (protocol == DnsProtocol.UDP && response != null && response.length > 12 && (response[3] & 0x0f) != org.xbill.DNS.Rcode.FORMERR) {
+            packets.put(query, response, PacketCache.FOREVER); // zones never change while serving
+        }
+        reply.accept(response);
     }
 }

@@ -48,8 +48,13 @@ public final class DnsCache {
     /** NXDOMAIN or NODATA for a name (and type), with the SOA that proves it. */
     record Negative(int rcode, SOARecord soa, long storedAt, long expiresAt, long bytes) implements Entry {}
 
-    /** A complete answer served from the cache. */
-    public record CachedAnswer(int rcode, List<Record> answer, List<Record> authority) {}
+    /**
+     * A complete answer served from the cache.
+     *
+     * @param validUntil until when (clock nanos) these records and TTLs stay exact: the next
+     *     whole-second TTL decrement or expiry of any entry used
+     */
+    public record CachedAnswer(int rcode, List<Record> answer, List<Record> authority, long validUntil) {}
 
     private final CacheLimits limits;
     private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
@@ -131,26 +136,30 @@ public final class DnsCache {
      */
     public CachedAnswer answer(Name name, int type, int maxCnameChain, long now) {
         List<Record> chain = new ArrayList<>(2);
+        long validUntil = Long.MAX_VALUE;
         Name current = name;
         for (int hop = 0; hop <= maxCnameChain; hop++) {
             Entry e = fresh(new Key(current, type), now);
             if (e instanceof Positive p && p.rank() == Rank.ANSWER) {
                 chain.addAll(decremented(p.rrset(), p.storedAt(), now));
                 hits.incrementAndGet();
-                return new CachedAnswer(Rcode.NOERROR, chain, List.of());
+                return new CachedAnswer(Rcode.NOERROR, chain, List.of(), Math.min(validUntil, stableUntil(p.storedAt(), p.expiresAt(), now)));
             }
             if (e instanceof Negative n) {
                 hits.incrementAndGet();
-                return new CachedAnswer(Rcode.NOERROR, chain, List.of(negativeSoa(n, now)));
+                return new CachedAnswer(Rcode.NOERROR, chain, List.of(negativeSoa(n, now)),
+                        Math.min(validUntil, stableUntil(n.storedAt(), n.expiresAt(), now)));
             }
             Entry nx = fresh(new Key(current, NXDOMAIN_TYPE), now);
             if (nx instanceof Negative n) {
                 hits.incrementAndGet();
-                return new CachedAnswer(Rcode.NXDOMAIN, chain, List.of(negativeSoa(n, now)));
+                return new CachedAnswer(Rcode.NXDOMAIN, chain, List.of(negativeSoa(n, now)),
+                        Math.min(validUntil, stableUntil(n.storedAt(), n.expiresAt(), now)));
             }
             Entry cname = type == org.xbill.DNS.Type.CNAME ? null : fresh(new Key(current, org.xbill.DNS.Type.CNAME), now);
             if (cname instanceof Positive p && p.rank() == Rank.ANSWER) {
                 chain.addAll(decremented(p.rrset(), p.storedAt(), now));
+                validUntil = Math.min(validUntil, stableUntil(p.storedAt(), p.expiresAt(), now));
                 current = ((org.xbill.DNS.CNAMERecord) p.rrset().getFirst()).getTarget();
                 continue;
             }
@@ -158,6 +167,12 @@ public final class DnsCache {
         }
         misses.incrementAndGet();
         return null;
+    }
+
+    /** When an entry's served TTLs next change (the next whole second since it was stored) or it expires. */
+    private static long stableUntil(long storedAt, long expiresAt, long now) {
+        long elapsedSeconds = (now - storedAt) / 1_000_000_000L;
+        return Math.min(expiresAt, storedAt + (elapsedSeconds + 1) * 1_000_000_000L);
     }
 
     /** The deepest cached delegation (NS RRset) at or above {@code name}, with TTLs decremented; null if none. */
@@ -240,6 +255,11 @@ public final class DnsCache {
     /** Estimated bytes held now. */
     public synchronized long bytes() {
         return bytes;
+    }
+
+    /** Counts a hit served from a copy of an earlier cached answer (the packet cache). */
+    public void countHit() {
+        hits.incrementAndGet();
     }
 
     public long hits() {

@@ -163,7 +163,7 @@ final class IterativeResolver {
             if (servers.isEmpty()) {
                 return new ResponseClassifier.Lame(task.failure.isEmpty() ? "no address for any name server of " + zone : task.failure);
             }
-            Asked asked = ask(task, zone, servers, queryName, queryType);
+            Asked asked = askOnce(task, zone, servers, queryName, queryType);
             if (asked == null) {
                 if (minimised) {
                     labels = name.labels(); // relaxed: ask the full name
@@ -173,8 +173,7 @@ final class IterativeResolver {
             }
             ResponseClassifier.Classification c = asked.classification();
             if (c instanceof ResponseClassifier.Referral r) {
-                cacheReferral(r);
-                zone = r.child();
+                zone = r.child(); // askOnce has cached the delegation
                 nsSet = r.ns();
                 hinted = null;
                 labels = Math.min(zone.labels() + 1, name.labels());
@@ -193,6 +192,59 @@ final class IterativeResolver {
             return c;
         }
         return new ResponseClassifier.Lame("more than " + config.limits().maxReferralDepth() + " referrals");
+    }
+
+    /** A question being asked of a zone's servers right now. */
+    private record InFlight(Name zone, Name qname, int qtype) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<InFlight, java.util.concurrent.CompletableFuture<Asked>> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Asks a zone's servers, unless the same question is already on its way to them for another
+     * client query (a stub's parallel A and AAAA both start with "com. A" at the root): then it
+     * waits for that answer instead of sending a duplicate, as Unbound's mesh does. The step says
+     * so ("shared"), with the time waited.
+     */
+    private Asked askOnce(Task task, Name zone, List<InetSocketAddress> servers, Name qname, int qtype) {
+        InFlight key = new InFlight(zone, qname, qtype);
+        java.util.concurrent.CompletableFuture<Asked> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Asked> other = inFlight.putIfAbsent(key, mine);
+        if (other != null) {
+            long waitStart = clock.nanoTime();
+            Asked shared = other.join();
+            if (shared != null && shared.server() == null) {
+                task.steps.add(DnsStep.cacheHit(DnsStep.Source.RESOLVER_CACHE, qname + " " + Type.string(qtype),
+                        describe(shared.classification())));
+                return shared;
+            }
+            if (shared != null) {
+                task.steps.add(new DnsStep(DnsStep.Source.QUERY, HostPort.format(shared.server()), zone.toString(),
+                        qname + " " + Type.string(qtype), describe(shared.classification()) + " (shared)", clock.nanoTime() - waitStart));
+                return shared;
+            }
+            return ask(task, zone, servers, qname, qtype); // the other attempt failed: try ourselves
+        }
+        Asked asked = null;
+        try {
+            // The same question may have been answered (and its delegation cached) since the caller
+            // looked at the cache: then the delegation is already known.
+            List<Record> known = cache.closestNs(qname, clock.nanoTime());
+            if (known != null && known.getFirst().getName().subdomain(zone) && !known.getFirst().getName().equals(zone)) {
+                Name cut = known.getFirst().getName();
+                task.steps.add(DnsStep.cacheHit(DnsStep.Source.RESOLVER_CACHE, qname + " " + Type.string(qtype), "referral to " + cut));
+                asked = new Asked(new ResponseClassifier.Referral(cut, known, List.of()), null);
+                return asked;
+            }
+            asked = ask(task, zone, servers, qname, qtype);
+            if (asked != null && asked.classification() instanceof ResponseClassifier.Referral r) {
+                cacheReferral(r); // before leaving the in-flight map, so no one asks again in between
+            }
+            return asked;
+        } finally {
+            inFlight.remove(key, mine);
+            mine.complete(asked);
+        }
     }
 
     /** A classified response and the server that gave it. */
@@ -375,7 +427,8 @@ final class IterativeResolver {
     static String describe(ResponseClassifier.Classification c) {
         return switch (c) {
             case ResponseClassifier.Answer a -> "answer " + (a.rrset().isEmpty() ? "" : a.rrset().getFirst().rdataToString())
-                    + (a.rrset().size() > 1 ? " (+" + (a.rrset().size() - 1) + ")" : "");
+                    + (a.rrset().size() > 1 ? " (+" + (a.rrset().size() - 1) + ")" : "")
+                    + (a.cnames().isEmpty() ? "" : " via CNAME " + ((org.xbill.DNS.CNAMERecord) a.cnames().getLast()).getTarget());
             case ResponseClassifier.Cname cn -> "CNAME " + cn.target();
             case ResponseClassifier.Referral r -> "referral to " + r.child();
             case ResponseClassifier.NxDomain n -> "NXDOMAIN";

@@ -8,6 +8,7 @@ import dev.roundtrip.dns.steps.StepsOption;
 import dev.roundtrip.dns.transport.DnsClient;
 import dev.roundtrip.dns.transport.DnsListener;
 import dev.roundtrip.dns.transport.DnsProtocol;
+import dev.roundtrip.dns.wire.PacketCache;
 import dev.roundtrip.dns.wire.ParsedQuery;
 import dev.roundtrip.dns.wire.QueryDecoder;
 import dev.roundtrip.dns.wire.Responses;
@@ -47,10 +48,12 @@ public final class RecursiveResolver implements Service {
     private final RecursiveConfig config;
     private final DnsCache cache;
     private final ServerSelection selection = new ServerSelection();
-    private final EventLoopGroup upstreamGroup;
-    private final DnsClient client;
-    private final IterativeResolver iterator;
+    private final Transport transport = Transport.best();
+    private volatile EventLoopGroup upstreamGroup; // made by start: an unstarted resolver holds no threads
+    private volatile DnsClient client;
+    private volatile IterativeResolver iterator;
     private final DnsListener listener;
+    private final PacketCache packets = new PacketCache(10_000);
     private final AtomicInteger inflight = new AtomicInteger();
     private final AtomicLong servfails = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
@@ -59,10 +62,6 @@ public final class RecursiveResolver implements Service {
     public RecursiveResolver(RecursiveConfig config) {
         this.config = config;
         this.cache = new DnsCache(config.cache());
-        Transport transport = Transport.best();
-        this.upstreamGroup = transport.newGroup(1, "dns-upstream");
-        this.client = new DnsClient(transport, upstreamGroup, config.clock());
-        this.iterator = new IterativeResolver(config, cache, selection, client);
         this.listener = new DnsListener(config.name(), this::handle, config.listener());
     }
 
@@ -82,7 +81,8 @@ public final class RecursiveResolver implements Service {
 
     /** Upstream responses ignored because address, port, ID or question did not match (RFC 5452). */
     public long rejectedResponses() {
-        return client.rejectedResponses();
+        DnsClient c = client;
+        return c == null ? 0 : c.rejectedResponses();
     }
 
     public ServerSelection serverSelection() {
@@ -100,6 +100,9 @@ public final class RecursiveResolver implements Service {
     @Override
     public CompletableFuture<List<BoundAddress>> start() {
         CompletableFuture<List<BoundAddress>> started = new CompletableFuture<>();
+        upstreamGroup = transport.newGroup(1, "dns-upstream");
+        client = new DnsClient(transport, upstreamGroup, config.clock());
+        iterator = new IterativeResolver(config, cache, selection, client);
         try {
             InetSocketAddress real = listener.bind(config.network().bindAddress(config.listen()));
             InetSocketAddress lab = config.listen().getPort() == 0 ? real : config.listen();
@@ -131,12 +134,23 @@ public final class RecursiveResolver implements Service {
         health = Health.of(Health.Status.STOPPING);
         return CompletableFuture.runAsync(() -> {
             listener.close(grace.toMillis());
-            upstreamGroup.shutdownGracefully(0, Math.max(100, grace.toMillis()), TimeUnit.MILLISECONDS).awaitUninterruptibly(grace.toMillis() + 2_000);
+            EventLoopGroup upstream = upstreamGroup;
+            if (upstream != null) {
+                upstream.shutdownGracefully(0, Math.max(100, grace.toMillis()), TimeUnit.MILLISECONDS).awaitUninterruptibly(grace.toMillis() + 2_000);
+            }
             health = Health.of(Health.Status.STOPPED);
         }, r -> Thread.ofVirtual().name("stop " + config.name()).start(r));
     }
 
     private void handle(byte[] wire, DnsProtocol protocol, InetSocketAddress client, Consumer<byte[]> reply) {
+        if (protocol == DnsProtocol.UDP) {
+            byte[] cached = packets.get(wire, config.clock().nanoTime());
+            if (cached != null) {
+                cache.countHit();
+                reply.accept(cached);
+                return;
+            }
+        }
         ParsedQuery parsed = QueryDecoder.decode(wire);
         switch (parsed) {
             case ParsedQuery.Drop d -> {
@@ -147,11 +161,11 @@ public final class RecursiveResolver implements Service {
                 malformed.incrementAndGet();
                 reply.accept(withRa(e.response()));
             }
-            case ParsedQuery.Query q -> answer(q, protocol, reply);
+            case ParsedQuery.Query q -> answer(wire, q, protocol, reply);
         }
     }
 
-    private void answer(ParsedQuery.Query q, DnsProtocol protocol, Consumer<byte[]> reply) {
+    private void answer(byte[] wire, ParsedQuery.Query q, DnsProtocol protocol, Consumer<byte[]> reply) {
         boolean wantSteps = q.hasOption(StepsOption.CODE);
         int type = q.type();
         if (type == Type.AXFR || type == Type.IXFR) {
@@ -163,7 +177,12 @@ public final class RecursiveResolver implements Service {
             List<DnsStep> steps = wantSteps
                     ? List.of(DnsStep.cacheHit(DnsStep.Source.RESOLVER_CACHE, q.name() + " " + Type.string(type), IterativeResolver.describe(cached)))
                     : List.of();
-            reply.accept(encode(q, protocol, cached.rcode(), cached.answer(), cached.authority(), steps, wantSteps, ""));
+            byte[] response = encode(q, protocol, cached.rcode(), cached.answer(), cached.authority(), steps, wantSteps, "");
+            if (protocol == DnsProtocol.UDP && !wantSteps) {
+                // Exact until a TTL ticks down or expires; a steps report is never replayed.
+                packets.put(wire, response, cached.validUntil());
+            }
+            reply.accept(response);
             return;
         }
         if (!q.recursionDesired()) {

@@ -29,12 +29,14 @@ import org.slf4j.LoggerFactory;
 public final class DnsListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DnsListener.class);
     private static final int PORT_ATTEMPTS = 20;
+    /** Larger UDP queries are cut here (and then answered FORMERR): real ones are a few dozen bytes. */
+    static final int MAX_QUERY_BYTES = 2048;
 
     private final String name;
     private final QueryHandler handler;
     private final ListenerLimits limits;
     private final Transport transport = Transport.best();
-    private final EventLoopGroup group;
+    private EventLoopGroup group; // made by bind: a listener never bound holds no threads
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ListenerCounters counters = new ListenerCounters();
     private volatile InetSocketAddress bound;
@@ -43,7 +45,6 @@ public final class DnsListener implements AutoCloseable {
         this.name = name;
         this.handler = handler;
         this.limits = limits;
-        this.group = transport.newGroup(limits.threads(), "dns-" + name.replace(' ', '-'));
     }
 
     /**
@@ -52,7 +53,11 @@ public final class DnsListener implements AutoCloseable {
      * @return the address bound (the real one)
      * @throws Exception the bind failure (address in use, permission denied)
      */
-    public InetSocketAddress bind(InetSocketAddress address) throws Exception {
+    public synchronized InetSocketAddress bind(InetSocketAddress address) throws Exception {
+        if (group != null) {
+            throw new IllegalStateException(name + ": already bound");
+        }
+        group = transport.newGroup(limits.threads(), "dns-" + name.replace(' ', '-'));
         Exception last = null;
         int attempts = address.getPort() == 0 ? PORT_ATTEMPTS : 1;
         for (int i = 0; i < attempts; i++) {
@@ -104,7 +109,6 @@ public final class DnsListener implements AutoCloseable {
         int sockets = transport == Transport.EPOLL
                 ? (limits.udpSockets() == 0 ? limits.threads() : limits.udpSockets())
                 : 1;
-        DnsUdpHandler udpHandler = new DnsUdpHandler(handler, counters);
         List<Channel> udp = new ArrayList<>();
         for (int i = 0; i < sockets; i++) {
             Bootstrap b = new Bootstrap()
@@ -112,10 +116,12 @@ public final class DnsListener implements AutoCloseable {
                     .channel(transport.datagramChannel())
                     .option(ChannelOption.SO_RCVBUF, 4 << 20)
                     .option(ChannelOption.SO_SNDBUF, 4 << 20)
-                    .handler(udpHandler);
+                    .handler(new DnsUdpHandler(handler, counters));
             if (transport == Transport.EPOLL) {
                 b.option(EpollChannelOption.SO_REUSEPORT, true);
-                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0);
+                // recvmmsg: up to 16 queries of at most MAX_QUERY_BYTES per system call.
+                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY_BYTES);
+                b.option(ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.FixedRecvByteBufAllocator(MAX_QUERY_BYTES * 16));
             }
             ChannelFuture f = b.bind(address).await();
             if (!f.isSuccess()) {
@@ -134,7 +140,10 @@ public final class DnsListener implements AutoCloseable {
     }
 
     /** Stops listening, waits at most {@code graceMillis} for queries in flight, frees the threads. */
-    public void close(long graceMillis) {
+    public synchronized void close(long graceMillis) {
+        if (group == null) {
+            return;
+        }
         channels.close().awaitUninterruptibly(Math.max(graceMillis, 100), TimeUnit.MILLISECONDS);
         group.shutdownGracefully(0, Math.max(graceMillis, 100), TimeUnit.MILLISECONDS).awaitUninterruptibly(graceMillis + 2_000);
         log.debug("{}: closed after {}", name, counters);

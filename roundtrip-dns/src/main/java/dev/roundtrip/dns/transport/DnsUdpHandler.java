@@ -12,14 +12,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads one query per datagram and sends the handler's reply back to the sender: the whole UDP
- * side of a DNS server. Shared by every UDP socket of a listener.
+ * side of a DNS server. One instance per UDP socket (it remembers unflushed replies).
  */
-@ChannelHandler.Sharable
 final class DnsUdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private static final Logger log = LoggerFactory.getLogger(DnsUdpHandler.class);
 
     private final QueryHandler handler;
     private final DnsListener.ListenerCounters counters;
+    /** Replies written but not flushed; per channel, touched only on its event loop. */
+    private boolean pending;
 
     DnsUdpHandler(QueryHandler handler, DnsListener.ListenerCounters counters) {
         this.handler = handler;
@@ -37,11 +38,27 @@ final class DnsUdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
                     counters.dropped.incrementAndGet();
                     return;
                 }
-                ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(response), sender), ctx.voidPromise());
+                DatagramPacket out = new DatagramPacket(Unpooled.wrappedBuffer(response), sender);
+                if (ctx.executor().inEventLoop()) {
+                    // Answered at once: queue it; channelReadComplete flushes the whole batch
+                    // (one sendmmsg on epoll for every datagram read by one recvmmsg).
+                    ctx.write(out, ctx.voidPromise());
+                    pending = true;
+                } else {
+                    ctx.writeAndFlush(out, ctx.voidPromise());
+                }
             });
         } catch (RuntimeException e) {
             counters.handlerErrors.incrementAndGet();
             log.warn("udp query from {}: handler failed", sender, e);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (pending) {
+            pending = false;
+            ctx.flush();
         }
     }
 

@@ -112,6 +112,21 @@ class AuthoritativeServerTest {
     }
 
     @Test
+    void packetCacheEchoesEachQuerysOwnIdAndCase() throws Exception {
+        try (DatagramSocket s = new DatagramSocket()) {
+            s.setSoTimeout(2000);
+            for (String name : new String[] {"api.example.com.", "API.Example.COM.", "api.example.com.", "API.Example.COM."}) {
+                Message q = Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN));
+                Message r = exchange(s, q.toWire());
+                assertThat(r.getHeader().getID()).isEqualTo(q.getHeader().getID());
+                assertThat(r.getQuestion().getName().toString()).isEqualTo(name);
+                assertThat(r.getSection(Section.ANSWER)).singleElement().extracting(Record::rdataToString).isEqualTo("198.18.1.10");
+            }
+        }
+        assertThat(server.packetCacheHits()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void truncatesOverTheClientsPayloadAndTcpHasItAll() throws Exception {
         // Without EDNS the limit is 512 bytes; the TXT + MX + ANY answer of the apex is below it, so
         // ask ANY from a client advertising nothing and check the size rule holds either way.

@@ -233,7 +233,7 @@ class IterationTest {
         for (int i = 0; i < 8; i++) {
             Message m = ask("h" + i + ".many.test.", Type.A, false);
             assertThat(m.getSection(Section.ANSWER)).singleElement().extracting(Record::rdataToString).isEqualTo("198.18.1." + (20 + i));
-            timeouts += (int) steps(m).stream().filter(s -> s.outcome().equals("timeout")).count();
+            timeouts += (int) steps(m).stream().filter(s -> s.server().equals("198.18.0.60:53") && s.outcome().equals("timeout")).count();
         }
         assertThat(timeouts).isLessThanOrEqualTo(1);
         long deadEstimate = resolver.serverSelection().estimateNanos(lab("198.18.0.60"));

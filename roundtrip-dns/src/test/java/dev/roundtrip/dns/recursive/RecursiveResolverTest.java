@@ -98,6 +98,19 @@ class RecursiveResolverTest {
     }
 
     @Test
+    void parallelQuestionsShareOneUpstreamQuery() throws Exception {
+        try (StubResolver stub = new StubResolver(net.network, MiniInternet.RESOLVER, clock)) {
+            for (int round = 0; round < 3; round++) {
+                stub.resolve("h" + round + ".nowhere.com").handle((r, e) -> r); // NXDOMAIN: A and AAAA in parallel
+            }
+            Resolution r = stub.resolve("api.example.com").get();
+            assertThat(r.addresses()).isNotEmpty();
+        }
+        // Every resolution needed the root only for "com. A": asked once, shared or cached after that.
+        assertThat(net.root.answered()).isEqualTo(1);
+    }
+
+    @Test
     void servesDecrementedTtlsAndExpires() throws Exception {
         Message first = ask("api.example.com.", Type.A, true);
         assertThat(first.getHeader().getFlag(Flags.RA)).isTrue();
@@ -108,7 +121,14 @@ class RecursiveResolverTest {
         Message cached = ask("api.example.com.", Type.A, true);
         assertThat(cached.getSection(Section.ANSWER)).singleElement().extracting(Record::getTTL).isEqualTo(180L);
         assertThat(net.auth.answered()).isEqualTo(queries);
-        clock.advance(Duration.ofSeconds(181));
+        // The same query again is answered from the packet cache, still exact; a second later the TTL ticks down.
+        assertThat(ask("api.example.com.", Type.A, true).getSection(Section.ANSWER)).singleElement().extracting(Record::getTTL).isEqualTo(180L);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(ask("api.example.com.", Type.A, true).getSection(Section.ANSWER)).singleElement().extracting(Record::getTTL).isEqualTo(179L);
+        clock.advance(Duration.ofMillis(999));
+        assertThat(ask("api.example.com.", Type.A, true).getSection(Section.ANSWER)).singleElement().extracting(Record::getTTL).isEqualTo(179L);
+        clock.advance(Duration.ofSeconds(180).minusMillis(999 + 1000));
+        clock.advance(Duration.ofSeconds(1));
         Message refreshed = ask("api.example.com.", Type.A, true);
         assertThat(refreshed.getSection(Section.ANSWER)).singleElement().extracting(Record::getTTL).isEqualTo(300L);
         assertThat(net.auth.answered()).isGreaterThan(queries);

@@ -188,7 +188,16 @@ class MalformedPacketsTest {
     static void assertAnswers(InetSocketAddress target) throws IOException {
         SimpleResolver r = new SimpleResolver(target);
         r.setTimeout(Duration.ofSeconds(2));
-        Message m = r.send(Message.newQuery(Record.newRecord(Name.fromString("api.example.com."), Type.A, DClass.IN)));
+        Message m = null;
+        for (int attempt = 0; m == null; attempt++) {
+            try {
+                m = r.send(Message.newQuery(Record.newRecord(Name.fromString("api.example.com."), Type.A, DClass.IN)));
+            } catch (IOException lost) {
+                if (attempt == 2) {
+                    throw lost; // a datagram may be lost under a flood, three in a row means no service
+                }
+            }
+        }
         assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
         assertThat(m.getSection(Section.ANSWER)).extracting(Record::rdataToString).contains("198.18.1.10");
     }
