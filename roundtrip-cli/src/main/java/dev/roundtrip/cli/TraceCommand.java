@@ -158,7 +158,7 @@ final class TraceCommand implements Callable<Integer> {
 
         List<TraceResult> runs = new ArrayList<>();
         try (Tracer tracer = new Tracer(config)) {
-            tracer.warmUp();
+            tracer.warmUp(request);
             for (int i = 0; i < repeat; i++) {
                 runs.add(tracer.run(request));
             }
