@@ -45,11 +45,11 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-                "Sends one HTTP request and times every phase of it: DNS (and the resolver's steps),",
-                "TCP connect (address chosen), TLS (version, cipher, ALPN, certificate, resumption),",
-                "request sent, waiting for the first byte (with the server's own Server-Timing",
-                "metrics lb/app/db drawn inside it) and content download.",
-                "With --repeat N the connection and the DNS cache are reused like a real client's,",
+                "Sends one HTTP request and times every phase of it: DNS (with the resolver's",
+                "steps), TCP connect (address chosen), TLS (version, cipher, ALPN, certificate,",
+                "resumption), request sent, waiting for the first byte (the server's own",
+                "Server-Timing metrics lb/app/db drawn inside it) and content download.",
+                "With --repeat N the connection and DNS cache are reused like a real client's,",
                 "so cold and warm requests can be compared."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -72,11 +72,12 @@ import picocli.CommandLine.Parameters;
                 "41:HTTP: no complete response in time"},
         footer = {"",
                 "Examples:",
-                "  roundtrip trace https://api.example.com/users --connect-to api.example.com:443:127.0.0.1:8443",
+                "  roundtrip trace https://api.example.com/users \\",
+                "      --connect-to api.example.com:443:127.0.0.1:8443",
                 "  roundtrip trace http://127.0.0.1:8080/ --http 2 --repeat 3",
-                "  roundtrip trace https://127.0.0.1:8443/ --cacert ~/.roundtrip/ca/ca.pem --json | jq .runs[0].time_total",
+                "  roundtrip trace https://127.0.0.1:8443/ --json | jq .runs[0].time_total",
                 "",
-                "JSON schema: " + TraceJson.SCHEMA + " (documented in dev.roundtrip.trace.render.TraceJson);",
+                "JSON schema " + TraceJson.SCHEMA + ": see dev.roundtrip.trace.render.TraceJson;",
                 "it includes curl's -w marks time_namelookup ... time_total, in seconds."})
 final class TraceCommand implements Callable<Integer> {
 
@@ -157,7 +158,7 @@ final class TraceCommand implements Callable<Integer> {
 
         List<TraceResult> runs = new ArrayList<>();
         try (Tracer tracer = new Tracer(config)) {
-            tracer.warmUp();
+            tracer.warmUp(request);
             for (int i = 0; i < repeat; i++) {
                 runs.add(tracer.run(request));
             }

@@ -191,6 +191,11 @@ public final class Tracer implements AutoCloseable {
         dev.roundtrip.trace.client.WarmUp.run(config);
     }
 
+    /** Like {@link #warmUp()}, but only the paths {@code request} will take (no TLS for http://). */
+    public void warmUp(TraceRequest request) {
+        dev.roundtrip.trace.client.WarmUp.run(config, request.tls());
+    }
+
     /** Forgets idle connections (the next call connects anew; the DNS cache stays). */
     public void closeConnections() {
         pool.closeAll();

@@ -33,14 +33,14 @@ import org.junit.jupiter.params.provider.CsvSource;
  *
  * <p>A machine so busy that a client does not agree with itself cannot judge agreement: a round in
  * which either side's interquartile range for a mark exceeds that mark's tolerance is "noisy". Up
- * to three rounds run; the test passes on the first agreeing round, fails when every judged round
+ * to five rounds run; the test passes on the first agreeing round, fails when every judged round
  * disagrees (a real bias persists across rounds, noise does not), and is skipped, visibly, when
  * no round could be judged.
  */
 class CurlAgreementTest {
     private static final String[] MARKS = {"time_connect", "time_appconnect", "time_pretransfer", "time_starttransfer", "time_total"};
     private static final int RUNS = 9;
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 5;
 
     @TempDir
     Path dir;

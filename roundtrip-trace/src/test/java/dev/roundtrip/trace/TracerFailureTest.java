@@ -29,9 +29,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class TracerFailureTest {
     private static final Duration SHORT = Duration.ofMillis(300);
+    private static final Duration AMPLE = Duration.ofSeconds(5);
 
+    /** Short timeouts only where a test waits for one to strike; ample ones elsewhere, so a busy machine cannot fake a timeout. */
     private static TracerConfig config(DelayedResolver resolver) {
-        return TracerConfig.defaults(resolver).withTimeouts(SHORT, SHORT, SHORT, SHORT);
+        return TracerConfig.defaults(resolver).withTimeouts(AMPLE, AMPLE, AMPLE, AMPLE);
+    }
+
+    private static TracerConfig config(DelayedResolver resolver, Duration dns, Duration connect, Duration response) {
+        return TracerConfig.defaults(resolver).withTimeouts(dns, connect, AMPLE, response);
     }
 
     private static DelayedResolver loopback() {
@@ -58,7 +64,8 @@ class TracerFailureTest {
 
     @Test
     void aResolverThatNeverAnswersTimesOut() {
-        try (Tracer tracer = new Tracer(config(DelayedResolver.answering("api.test", InetAddress.getLoopbackAddress(), Duration.ofSeconds(5))))) {
+        try (Tracer tracer = new Tracer(config(DelayedResolver.answering("api.test", InetAddress.getLoopbackAddress(), Duration.ofSeconds(5)),
+                SHORT, AMPLE, AMPLE))) {
             TraceResult r = tracer.run(TraceRequest.get("http://api.test/"));
             assertThat(r.failureClass()).isEqualTo(FailureClass.DNS_TIMEOUT);
             assertThat(r.timeline().failure().message()).isEqualTo("DNS: api.test: no answer in time");
@@ -85,7 +92,7 @@ class TracerFailureTest {
     void aListenerWithAFullAcceptQueueTimesTheConnectOut() throws IOException {
         List<Socket> filling = new ArrayList<>();
         try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Tracer tracer = new Tracer(config(loopback()))) {
+             Tracer tracer = new Tracer(config(loopback(), AMPLE, SHORT, AMPLE))) {
             // The kernel drops SYNs once the accept queue is full: fill it until a connect hangs.
             for (int i = 0; i < 8; i++) {
                 Socket s = new Socket();
@@ -148,7 +155,7 @@ class TracerFailureTest {
     @Test
     void aServerThatNeverAnswersTimesTheResponseOut() {
         try (TestHttpServer server = TestHttpServer.http1(Behavior.ok().withDelay(Duration.ofSeconds(3)));
-             Tracer tracer = new Tracer(config(loopback()))) {
+             Tracer tracer = new Tracer(config(loopback(), AMPLE, AMPLE, SHORT))) {
             TraceResult r = tracer.run(TraceRequest.get("http://api.test:" + server.port() + "/"));
             assertThat(r.failureClass()).isEqualTo(FailureClass.RESPONSE_TIMEOUT);
             assertThat(r.exitCode()).isEqualTo(41);

@@ -87,7 +87,7 @@ class TracerMiniInternetTest {
              Tracer tracer = tracer(stub, false)) {
             Timeline cold = tracer.trace(TraceRequest.get("http://api.example.com/users"));
             assertThat(cold.failure()).as(() -> dev.roundtrip.trace.render.Waterfall.render(cold, dev.roundtrip.trace.render.Waterfall.Style.plain())
-                    + "\nnetwork: " + network.mappings()).isNull();
+                    + "\nserver: " + api.counts() + "\nnetwork: " + network.mappings()).isNull();
             assertThat(cold.status()).isEqualTo(200);
             assertThat(cold.phase(PhaseKind.DNS).orElseThrow().durationNanos()).isGreaterThanOrEqualTo(30 * MS);
             assertThat(cold.remoteAddress()).isEqualTo(new InetSocketAddress(DemoZones.API, 80));
@@ -96,11 +96,16 @@ class TracerMiniInternetTest {
                     .allSatisfy(s -> assertThat(s.server()).startsWith("198.18.0."));
             assertThat(cold.serverTimings()).hasSize(2);
 
-            Timeline warm = tracer.trace(TraceRequest.get("http://api.example.com/users"));
-            assertThat(warm.failure()).as(() -> dev.roundtrip.trace.render.Waterfall.render(warm, dev.roundtrip.trace.render.Waterfall.Style.plain())
-                    + "\nnetwork: " + network.mappings()).isNull();
-            assertThat(warm.dnsSteps()).isNotEmpty().allSatisfy(s -> assertThat(s.source()).isEqualTo(DnsStep.Source.STUB_CACHE));
-            assertThat(warm.phase(PhaseKind.DNS).orElseThrow().durationNanos()).isLessThan(30 * MS);
+            // The same name again, to a port where nothing listens on the embedded network: the stub
+            // answers from its cache at once, and the connect fails without touching a socket.
+            TraceResult warm = tracer.run(TraceRequest.get("http://api.example.com:81/users"));
+            assertThat(warm.timeline().dnsSteps()).isNotEmpty()
+                    .allSatisfy(s -> assertThat(s.source()).isEqualTo(DnsStep.Source.STUB_CACHE));
+            assertThat(warm.timeline().phase(PhaseKind.DNS).orElseThrow().durationNanos()).isLessThan(30 * MS);
+            assertThat(warm.failureClass()).isEqualTo(FailureClass.CONNECT_OTHER);
+            // both addresses (A, then AAAA) were tried; the message names the last
+            assertThat(warm.timeline().failure().message())
+                    .isEqualTo("TCP connect to [2001:db8:1:0:0:0:0:10]:81: nothing listens on [2001:db8:1:0:0:0:0:10]:81 in the embedded network");
         }
     }
 

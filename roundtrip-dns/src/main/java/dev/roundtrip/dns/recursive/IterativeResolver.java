@@ -427,7 +427,8 @@ final class IterativeResolver {
     static String describe(ResponseClassifier.Classification c) {
         return switch (c) {
             case ResponseClassifier.Answer a -> "answer " + (a.rrset().isEmpty() ? "" : a.rrset().getFirst().rdataToString())
-                    + (a.rrset().size() > 1 ? " (+" + (a.rrset().size() - 1) + ")" : "");
+                    + (a.rrset().size() > 1 ? " (+" + (a.rrset().size() - 1) + ")" : "")
+                    + (a.cnames().isEmpty() ? "" : " via CNAME " + ((org.xbill.DNS.CNAMERecord) a.cnames().getLast()).getTarget());
             case ResponseClassifier.Cname cn -> "CNAME " + cn.target();
             case ResponseClassifier.Referral r -> "referral to " + r.child();
             case ResponseClassifier.NxDomain n -> "NXDOMAIN";

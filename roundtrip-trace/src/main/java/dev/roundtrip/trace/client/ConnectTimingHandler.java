@@ -46,6 +46,10 @@ final class ConnectTimingHandler extends ChannelDuplexHandler {
         if (tls) {
             listener.tlsStart(); // onActive adds the SslHandler, which sends its ClientHello at once
         }
+        // Ask for reads before anything is written: the head of the pipeline would only do so after
+        // channelActive has passed every handler, and an answer that arrives in between must not
+        // depend on the poller noticing data that was already there when reading was switched on.
+        ctx.read();
         onActive.run();
         ctx.fireChannelActive(); // reaches what onActive added behind this handler
         ctx.pipeline().remove(this);

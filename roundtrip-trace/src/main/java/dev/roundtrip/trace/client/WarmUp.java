@@ -65,32 +65,45 @@ public final class WarmUp {
 
     private WarmUp() {}
 
-    /** Warms the client paths {@code config} will use; failures are ignored (warming is an optimisation). */
+    /** Warms every client path; failures are ignored (warming is an optimisation). */
     public static void run(TracerConfig config) {
+        run(config, true);
+    }
+
+    /**
+     * Warms the client paths {@code config} will use, TLS only when {@code tls} (a throw-away CA
+     * and the first handshakes cost about a second on a cold JVM); failures are ignored.
+     */
+    public static void run(TracerConfig config, boolean tls) {
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newGroup(1, "roundtrip-trace-warmup");
         Path caDir = null;
+        List<Channel> servers = new java.util.ArrayList<>();
         try {
-            caDir = Files.createTempDirectory("roundtrip-trace-warmup");
-            LocalCa ca = LocalCa.loadOrCreate(caDir);
-            SslContext serverTls = TlsContexts.nettyServer(ca.issue(List.of("127.0.0.1")));
+            TracerConfig local = config.withConnectTo(List.of()).withReuseConnections(false);
+            Channel https = null;
+            if (tls) {
+                caDir = Files.createTempDirectory("roundtrip-trace-warmup");
+                LocalCa ca = LocalCa.loadOrCreate(caDir);
+                https = bind(group, transport, TlsContexts.nettyServer(ca.issue(List.of("127.0.0.1"))), false);
+                servers.add(https);
+                local = local.withTrust(TrustPolicy.roots(List.of(ca.certificate())));
+            }
             Channel h1 = bind(group, transport, null, false);
             Channel h2 = bind(group, transport, null, true);
-            Channel tls = bind(group, transport, serverTls, false);
-            TracerConfig local = config.withConnectTo(List.of()).withReuseConnections(false)
-                    .withTrust(TrustPolicy.roots(List.of(ca.certificate())));
+            servers.addAll(List.of(h1, h2));
             try (Tracer h1Tracer = new Tracer(local.withHttp(HttpVersion.HTTP_1_1));
                  Tracer h2Tracer = new Tracer(local.withHttp(HttpVersion.HTTP_2));
                  Tracer tlsTracer = new Tracer(local.withHttp(HttpVersion.HTTP_1_1))) {
                 for (int i = 0; i < ROUNDS; i++) {
                     h1Tracer.run(TraceRequest.get("http://127.0.0.1:" + port(h1) + "/warm-up"));
                     h2Tracer.run(TraceRequest.get("http://127.0.0.1:" + port(h2) + "/warm-up"));
-                    tlsTracer.run(TraceRequest.get("https://127.0.0.1:" + port(tls) + "/warm-up"));
+                    if (https != null) {
+                        tlsTracer.run(TraceRequest.get("https://127.0.0.1:" + port(https) + "/warm-up"));
+                    }
                 }
             } finally {
-                h1.close();
-                h2.close();
-                tls.close();
+                servers.forEach(Channel::close);
             }
             if (config.resolver() instanceof StubResolver) {
                 warmStub(config);

@@ -78,6 +78,8 @@ public final class TestHttpServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel server;
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger responses = new AtomicInteger();
     private volatile Behavior behavior;
 
     private TestHttpServer(SslContext tls, Mode mode, Behavior behavior) {
@@ -144,10 +146,16 @@ public final class TestHttpServer implements AutoCloseable {
         return connections.get();
     }
 
+    /** "connections/requests/responses" as this server counted them, for failure messages. */
+    public String counts() {
+        return connections.get() + " connections, " + requests.get() + " requests, " + responses.get() + " responses written";
+    }
+
     private void http1(ChannelPipeline p) {
         p.addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                requests.incrementAndGet();
                 ReferenceCountUtil.release(msg);
                 Behavior b = behavior;
                 boolean keepAlive = msg instanceof FullHttpRequest r && HttpUtil.isKeepAlive(r) && !b.close();
@@ -168,6 +176,7 @@ public final class TestHttpServer implements AutoCloseable {
                         res.headers().set(HttpHeaderNames.CONNECTION, "close");
                     }
                     var f = ctx.writeAndFlush(res);
+                    f.addListener(x -> { if (x.isSuccess()) { responses.incrementAndGet(); } });
                     if (!keepAlive) {
                         f.addListener(x -> ctx.close());
                     }
