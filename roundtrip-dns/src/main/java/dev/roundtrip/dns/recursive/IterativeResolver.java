@@ -76,10 +76,6 @@ final class IterativeResolver {
         }
     }
 
-    Task newTask() {
-        return new Task();
-    }
-
     /** Resolves {@code qname}/{@code qtype} for a client, following CNAMEs across zones. */
     Outcome resolve(Name qname, int qtype) {
         Task task = new Task();

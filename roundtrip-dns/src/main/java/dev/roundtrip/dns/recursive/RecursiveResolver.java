@@ -124,9 +124,16 @@ public final class RecursiveResolver implements Service {
         return listener.boundAddress();
     }
 
+    /** Health, with the cache's and the listener's counters as its detail when serving. */
     @Override
     public Health health() {
-        return health;
+        Health h = health;
+        if (h.status() != Health.Status.SERVING) {
+            return h;
+        }
+        return new Health(Health.Status.SERVING, cache + " inflight=" + inflight.get() + " servfail=" + servfails.get()
+                + " rejected-upstream=" + rejectedResponses() + " packet-cache=" + packets.size() + "/" + packets.hits() + " hits "
+                + listener.counters());
     }
 
     @Override
