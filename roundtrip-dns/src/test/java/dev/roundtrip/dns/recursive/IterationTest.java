@@ -128,7 +128,7 @@ class IterationTest {
         dead = new DatagramSocket(network.bindAddress(lab("198.18.0.60"))); // bound, never answers
         RecursiveConfig config = new RecursiveConfig("resolver", network, lab("198.18.0.2"), List.of(lab("198.18.0.4")),
                 MonotonicClock.SYSTEM, CacheLimits.DEFAULT,
-                new ResolutionLimits(16, 8, 48, 3, Duration.ofMillis(300), Duration.ofSeconds(5), 100), true, ListenerLimits.DEFAULT, List.of());
+                new ResolutionLimits(16, 8, 48, 3, Duration.ofMillis(1000), Duration.ofSeconds(5), 100), true, ListenerLimits.DEFAULT, List.of());
         resolver = new RecursiveResolver(tune.apply(config));
         resolver.start().get();
         services.add(resolver);
@@ -185,7 +185,7 @@ class IterationTest {
 
     @Test
     void theUpstreamQueryBudgetEndsInServfail() throws Exception {
-        start(c -> c.withLimits(new ResolutionLimits(16, 8, 2, 3, Duration.ofMillis(300), Duration.ofSeconds(5), 100)));
+        start(c -> c.withLimits(new ResolutionLimits(16, 8, 2, 3, Duration.ofMillis(1000), Duration.ofSeconds(5), 100)));
         Message m = ask("api.example.com.", Type.A, false);
         assertThat(m.getRcode()).isEqualTo(Rcode.SERVFAIL);
         assertThat(steps(m)).filteredOn(s -> s.source() == DnsStep.Source.QUERY).hasSizeLessThanOrEqualTo(2);
@@ -237,6 +237,6 @@ class IterationTest {
         }
         assertThat(timeouts).isLessThanOrEqualTo(1);
         long deadEstimate = resolver.serverSelection().estimateNanos(lab("198.18.0.60"));
-        assertThat(deadEstimate == -1 || deadEstimate >= Duration.ofMillis(300).toNanos()).isTrue();
+        assertThat(deadEstimate == -1 || deadEstimate >= Duration.ofMillis(1000).toNanos()).isTrue();
     }
 }
