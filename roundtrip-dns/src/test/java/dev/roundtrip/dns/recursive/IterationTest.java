@@ -100,6 +100,7 @@ class IterationTest {
         for (int i = 0; i < 40; i++) {
             z.append("big TXT \"record ").append(i).append(" of an RRset that does not fit in one 1232-byte datagram.......\"\n");
         }
+        z.append("*.wild A 198.18.1.99\n");
         for (int i = 0; i < 8; i++) {
             z.append("h").append(i).append(" A 198.18.1.").append(20 + i).append('\n');
         }
@@ -216,6 +217,17 @@ class IterationTest {
         assertThat(loop.getRcode()).isEqualTo(Rcode.SERVFAIL);
         assertThat(loop.getOPT().getOptions(org.xbill.DNS.EDNSOption.Code.EDNS_EXTENDED_ERROR)).singleElement()
                 .satisfies(o -> assertThat(((org.xbill.DNS.ExtendedErrorCodeOption) o).getText()).contains("CNAME chain longer than 8"));
+    }
+
+    @Test
+    void minimisedQuestionsAlreadyAnsweredAreNotAskedAgain() throws Exception {
+        start(c -> c);
+        Message first = ask("x1.wild.many.test.", Type.A, false);
+        assertThat(first.getSection(Section.ANSWER)).singleElement().extracting(Record::rdataToString).isEqualTo("198.18.1.99");
+        assertThat(steps(first)).extracting(DnsStep::question).contains("wild.many.test. A", "x1.wild.many.test. A");
+        Message second = ask("x2.wild.many.test.", Type.A, false);
+        assertThat(steps(second)).filteredOn(s -> s.source() == DnsStep.Source.QUERY).extracting(DnsStep::question)
+                .containsExactly("x2.wild.many.test. A");
     }
 
     @Test
