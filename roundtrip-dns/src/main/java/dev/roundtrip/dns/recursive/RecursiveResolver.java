@@ -132,12 +132,13 @@ public final class RecursiveResolver implements Service {
             return h;
         }
         return new Health(Health.Status.SERVING, cache + " inflight=" + inflight.get() + " servfail=" + servfails.get()
-                + " rejected-upstream=" + rejectedResponses() + " packet-cache=" + packets.size() + "/" + packets.hits() + " hits "
+ + " rejected-upstream=" + rejectedResponses() + " upstream-timeouts=" + selection.timeouts() + " packet-cache=" + packets.size() + "/" + packets.hits() + " hits "
                 + listener.counters());
     }
 
     @Override
     public CompletableFuture<Void> stop(Duration grace) {
+        log.info("{}: stopping; {}", config.name(), health().detail());
         health = Health.of(Health.Status.STOPPING);
         return CompletableFuture.runAsync(() -> {
             listener.close(grace.toMillis());
