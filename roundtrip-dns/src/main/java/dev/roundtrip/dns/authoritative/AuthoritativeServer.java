@@ -75,9 +75,15 @@ public final class AuthoritativeServer implements Service {
         return listener.boundAddress();
     }
 
+    /** Health, with the query counters as its detail when serving. */
     @Override
     public Health health() {
-        return health;
+        Health h = health;
+        if (h.status() != Health.Status.SERVING) {
+            return h;
+        }
+        return new Health(Health.Status.SERVING, "answered=" + answered.get() + " errors=" + formErrors.get() + " packet-cache-hits="
+                + packets.hits() + " " + listener.counters());
     }
 
     @Override

@@ -175,6 +175,19 @@ public final class DnsCache {
         return Math.min(expiresAt, storedAt + (elapsedSeconds + 1) * 1_000_000_000L);
     }
 
+    /**
+     * Whether the cache knows that {@code name} exists as an ordinary name inside its zone (an
+     * authoritative answer or NODATA for its A RRset, or a CNAME), so a minimised query about it
+     * (RFC 9156) would teach nothing new. Does not count as a hit or miss.
+     */
+    public boolean knownToExist(Name name, long now) {
+        Entry a = fresh(new Key(name, org.xbill.DNS.Type.A), now);
+        if (a instanceof Positive p && p.rank() == Rank.ANSWER || a instanceof Negative) {
+            return true;
+        }
+        return fresh(new Key(name, org.xbill.DNS.Type.CNAME), now) instanceof Positive p && p.rank() == Rank.ANSWER;
+    }
+
     /** The deepest cached delegation (NS RRset) at or above {@code name}, with TTLs decremented; null if none. */
     public List<Record> closestNs(Name name, long now) {
         for (int labels = name.labels(); labels >= 1; labels--) {

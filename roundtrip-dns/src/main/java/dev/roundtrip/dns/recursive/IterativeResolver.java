@@ -76,10 +76,6 @@ final class IterativeResolver {
         }
     }
 
-    Task newTask() {
-        return new Task();
-    }
-
     /** Resolves {@code qname}/{@code qtype} for a client, following CNAMEs across zones. */
     Outcome resolve(Name qname, int qtype) {
         Task task = new Task();
@@ -159,6 +155,10 @@ final class IterativeResolver {
             boolean minimised = config.qnameMinimisation() && labels < name.labels();
             Name queryName = minimised ? new Name(name, name.labels() - labels) : name;
             int queryType = minimised ? Type.A : qtype;
+            if (minimised && cache.knownToExist(queryName, clock.nanoTime())) {
+                labels++; // asked before: the name exists in this zone without a cut
+                continue;
+            }
             List<InetSocketAddress> servers = hinted != null ? hinted : serversFor(task, zone, nsSet, nsDepth);
             if (servers.isEmpty()) {
                 return new ResponseClassifier.Lame(task.failure.isEmpty() ? "no address for any name server of " + zone : task.failure);
@@ -184,6 +184,7 @@ final class IterativeResolver {
                 if (c instanceof ResponseClassifier.NxDomain || c instanceof ResponseClassifier.Lame) {
                     labels = name.labels(); // relaxed mode: fall back to the full name
                 } else {
+                    cacheFinal(c, queryName, queryType); // so the next name below skips this question
                     labels++; // the name exists in this zone without a cut: one label more
                 }
                 continue;

@@ -124,13 +124,21 @@ public final class RecursiveResolver implements Service {
         return listener.boundAddress();
     }
 
+    /** Health, with the cache's and the listener's counters as its detail when serving. */
     @Override
     public Health health() {
-        return health;
+        Health h = health;
+        if (h.status() != Health.Status.SERVING) {
+            return h;
+        }
+        return new Health(Health.Status.SERVING, cache + " inflight=" + inflight.get() + " servfail=" + servfails.get()
+ + " rejected-upstream=" + rejectedResponses() + " upstream-timeouts=" + selection.timeouts() + " packet-cache=" + packets.size() + "/" + packets.hits() + " hits "
+                + listener.counters());
     }
 
     @Override
     public CompletableFuture<Void> stop(Duration grace) {
+        log.info("{}: stopping; {}", config.name(), health().detail());
         health = Health.of(Health.Status.STOPPING);
         return CompletableFuture.runAsync(() -> {
             listener.close(grace.toMillis());

@@ -18,6 +18,7 @@ public final class ServerSelection {
     private static final long MAX_NANOS = 10_000_000_000L;
 
     private final ConcurrentHashMap<InetSocketAddress, Long> srtt = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong timeouts = new java.util.concurrent.atomic.AtomicLong();
 
     /** {@code servers} ordered best first. */
     public List<InetSocketAddress> order(List<InetSocketAddress> servers) {
@@ -39,7 +40,13 @@ public final class ServerSelection {
 
     /** No response within {@code timeoutNanos}: the estimate doubles, at least to the timeout. */
     public void timeout(InetSocketAddress server, long timeoutNanos) {
+        timeouts.incrementAndGet();
         srtt.merge(server, timeoutNanos, (old, t) -> Math.min(MAX_NANOS, Math.max(old * 2, t)));
+    }
+
+    /** Upstream queries that timed out so far. */
+    public long timeouts() {
+        return timeouts.get();
     }
 
     /** The current estimate for {@code server}, or -1 if it was never measured. */

@@ -121,7 +121,7 @@ public final class DnsListener implements AutoCloseable {
                 b.option(EpollChannelOption.SO_REUSEPORT, true);
                 // recvmmsg: up to 16 queries of at most MAX_QUERY_BYTES per system call.
                 b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY_BYTES);
-                b.option(ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.FixedRecvByteBufAllocator(MAX_QUERY_BYTES * 16));
+                b.option(ChannelOption.RECVBUF_ALLOCATOR, new io.netty.channel.FixedRecvByteBufAllocator(MAX_QUERY_BYTES * 16));
             }
             ChannelFuture f = b.bind(address).await();
             if (!f.isSuccess()) {

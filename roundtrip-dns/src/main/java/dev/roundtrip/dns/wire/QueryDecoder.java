@@ -3,7 +3,6 @@ package dev.roundtrip.dns.wire;
 import java.io.IOException;
 import java.util.List;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
@@ -82,10 +81,5 @@ public final class QueryDecoder {
         int payload = opt == null ? 512 : Math.max(512, opt.getPayloadSize());
         List<org.xbill.DNS.EDNSOption> options = opt == null ? List.of() : opt.getOptions();
         return new ParsedQuery.Query(message, question, opt != null, payload, options);
-    }
-
-    /** Whether the flags of a query ask for recursion. */
-    public static boolean recursionDesired(Message m) {
-        return m.getHeader().getFlag(Flags.RD);
     }
 }

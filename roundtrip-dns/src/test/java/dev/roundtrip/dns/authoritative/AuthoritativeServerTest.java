@@ -141,6 +141,55 @@ class AuthoritativeServerTest {
         }
     }
 
+    @Test
+    void pipelinedTcpQueriesOnOneConnectionAreAllAnswered() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(real.getAddress(), real.getPort())) {
+            socket.setSoTimeout(2000);
+            java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(socket.getOutputStream()));
+            java.util.Map<Integer, String> asked = new java.util.HashMap<>();
+            String[] names = {"api.example.com.", "www.example.com.", "nope.example.com.", "mail.example.com."};
+            for (int i = 0; i < names.length; i++) {
+                Message q = Message.newQuery(Record.newRecord(Name.fromString(names[i]), Type.A, DClass.IN));
+                q.getHeader().setID(100 + i);
+                byte[] wire = q.toWire();
+                out.writeShort(wire.length);
+                out.write(wire);
+                asked.put(100 + i, names[i]);
+            }
+            out.flush(); // RFC 7766 section 6.2.1.1: several queries in one go, answers in any order
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            for (int i = 0; i < names.length; i++) {
+                Message r = new Message(in.readNBytes(in.readUnsignedShort()));
+                assertThat(r.getQuestion().getName().toString()).isEqualTo(asked.remove(r.getHeader().getID()));
+            }
+            assertThat(asked).isEmpty();
+        }
+    }
+
+    @Test
+    void servesIpv6Too() throws Exception {
+        java.net.InetAddress v6 = java.net.InetAddress.getByName("::1");
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(v6, 0))) {
+            probe.getLocalPort();
+        } catch (IOException e) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no IPv6 loopback here: skipping");
+        }
+        AuthoritativeServer six = new AuthoritativeServer(new AuthoritativeConfig(network, new InetSocketAddress(v6, 0),
+                List.of(DemoZones.exampleCom())));
+        InetSocketAddress bound = six.start().get().getFirst().real();
+        try {
+            for (boolean tcp : new boolean[] {false, true}) {
+                SimpleResolver r = new SimpleResolver(bound);
+                r.setTCP(tcp);
+                r.setTimeout(Duration.ofSeconds(2));
+                Message m = r.send(Message.newQuery(Record.newRecord(Name.fromString("api.example.com."), Type.AAAA, DClass.IN)));
+                assertThat(m.getSection(Section.ANSWER)).singleElement().extracting(Record::rdataToString).isEqualTo("2001:db8:1:0:0:0:0:10");
+            }
+        } finally {
+            six.stop(Duration.ZERO).get();
+        }
+    }
+
     static Message exchange(DatagramSocket s, byte[] wire) throws IOException {
         s.send(new DatagramPacket(wire, wire.length, real));
         DatagramPacket p = new DatagramPacket(new byte[65535], 65535);
