@@ -122,7 +122,11 @@ final class ProxyExchange {
             upstreamNanos = context.clock().nanoTime() - sentNanos;
             cluster.responded(endpoint, response.status().code(), upstreamNanos);
             ForwardedHeaders.forDownstream(response.headers(), conn.viaVersion());
-            HttpUtil.setContentLength(response, response.content().readableBytes());
+            // The aggregator made the body self-delimiting (Content-Length); a HEAD answer keeps
+            // the upstream's length, and 204 must not carry one (RFC 9110 section 8.6).
+            if (response.status().code() == 204) {
+                response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+            }
             write(response, endpoint.label());
         }
 
