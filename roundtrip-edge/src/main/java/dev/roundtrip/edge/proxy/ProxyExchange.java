@@ -40,6 +40,7 @@ final class ProxyExchange {
     private final String method;
     private final String target;
     private Cluster cluster;
+    private String routeLabel = "";
     private String hashKey;
     private String traceparent = "";
     private final Set<Endpoint> tried = new HashSet<>(4);
@@ -76,6 +77,7 @@ final class ProxyExchange {
             return;
         }
         cluster = context.clusters().get(route.cluster());
+        routeLabel = route.label();
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         request.setUri(path);
         ForwardedHeaders.forUpstream(request.headers(), conn);
@@ -167,7 +169,7 @@ final class ProxyExchange {
         int status = response.status().code();
         long bytes = response.content().readableBytes();
         String clusterName = cluster == null ? "" : cluster.name();
-        context.metrics().request(context.listener(), clusterName, status, lbNanos);
+        context.metrics().request(context.listener(), routeLabel, clusterName, status, lbNanos);
         if (ctx.channel().isActive()) {
             ctx.writeAndFlush(response);
         } else {
