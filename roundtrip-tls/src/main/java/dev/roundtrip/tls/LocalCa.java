@@ -1,5 +1,6 @@
 package dev.roundtrip.tls;
 
+import dev.roundtrip.core.state.StateDirectory;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -72,9 +73,7 @@ public final class LocalCa {
 
     /** The per-user state directory for the CA: {@code $ROUNDTRIP_HOME/ca}, else {@code ~/.roundtrip/ca}. */
     public static Path defaultDir() {
-        String home = System.getenv("ROUNDTRIP_HOME");
-        Path base = home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".roundtrip");
-        return base.resolve("ca");
+        return StateDirectory.root().resolve("ca");
     }
 
     /** Whether {@code dir} already holds a CA. */
