@@ -116,6 +116,11 @@ class TlsAndHttp2Test {
             assertThat(h1.exitCode()).as(h1.out()).isZero();
             assertThat(h1.out()).startsWith("HTTP/1.1 200").contains("hello from ").containsIgnoringCase("server-timing: lb;dur=");
 
+            Result tls12 = curl("--cacert", ca, "--tls-max", "1.2", "-w", "%{http_version}", "-o", "/dev/null",
+                    "https://localhost:" + tls + "/tls12");
+            assertThat(tls12.exitCode()).as(tls12.out()).isZero();
+            assertThat(tls12.out()).startsWith("HTTP/2 200");
+
             Result h2 = curl("--cacert", ca, "--http2", "https://localhost:" + tls + "/users");
             assertThat(h2.exitCode()).as(h2.out()).isZero();
             assertThat(h2.out()).startsWith("HTTP/2 200").contains("via: 2 roundtrip").contains("server-timing: app;dur=1.5");
@@ -136,7 +141,7 @@ class TlsAndHttp2Test {
 
             List<Map<String, String>> seen = new ArrayList<>(a.seen());
             seen.addAll(b.seen());
-            assertThat(seen).hasSize(5);
+            assertThat(seen).hasSize(6);
             assertThat(seen).filteredOn(s -> s.get(":uri").equals("/users")).extracting(s -> s.get("x-forwarded-proto"))
                     .containsOnly("https");
             assertThat(seen).filteredOn(s -> s.get(":uri").equals("/users")).extracting(s -> s.get("via"))
