@@ -33,17 +33,22 @@ import picocli.CommandLine.Option;
 @Command(name = "lb",
         mixinStandardHelpOptions = true,
         description = {
-                "An L7 load balancer / reverse proxy: terminates TLS (HTTP/1.1 and HTTP/2 by ALPN, h2c in cleartext),",
-                "keeps pooled keep-alive connections to the backends, adds X-Forwarded-For/Forwarded/Via and",
-                "Server-Timing: lb, and retries a request on another backend when one fails before answering.",
-                "Quick form: --listen, --backend..., --policy; full form (listeners, routes, clusters): --config FILE."},
+                "An L7 load balancer / reverse proxy. Terminates TLS (HTTP/1.1 and HTTP/2",
+                "by ALPN; h2c in cleartext), keeps pooled keep-alive connections to the",
+                "backends, adds X-Forwarded-For, Forwarded, Via and Server-Timing: lb, and",
+                "retries a request on another backend when one fails before answering.",
+                "Quick form: --listen, --backend..., --policy. Full form (listeners, routes,",
+                "clusters): --config FILE.",
+                ""},
         footer = {"",
                 "Examples:",
-                "  roundtrip lb --listen 127.0.0.1:8080 --backend 127.0.0.1:9001 --backend 127.0.0.1:9002",
-                "  roundtrip lb --listen 127.0.0.1:8443 --tls --backend 127.0.0.1:9001 --policy least-request --admin 127.0.0.1:9901",
+                "  roundtrip lb --backend 127.0.0.1:9001 --backend 127.0.0.1:9002",
+                "  roundtrip lb --tls --listen 127.0.0.1:8443 --backend 127.0.0.1:9001 \\",
+                "               --policy least-request --admin 127.0.0.1:9901",
                 "  roundtrip lb --config lb.yaml",
                 "",
-                "Exit codes: 0 stopped by a signal, 1 could not start, 2 bad arguments or configuration."})
+                "Exit codes: 0 stopped by a signal, 1 could not start,",
+                "2 bad arguments or configuration."})
 final class LbCommand implements Runnable {
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file in the full form (listeners, clusters, admin, limits).")

@@ -71,6 +71,52 @@ class ForwardingTest {
     }
 
     @Test
+    void stopDrainsRequestsInFlight() throws Exception {
+        try (TestBackend a = new TestBackend("a")) {
+            a.delayMillis = 500;
+            LoadBalancer lb = new LoadBalancer("lb", ProxyTest.config("""
+                    listen: 127.0.0.1:0
+                    backends: [%s]
+                    access_log: false
+                    """.formatted(a.hostPort())), Network.embedded(), MonotonicClock.SYSTEM);
+            int port = lb.start().get(10, TimeUnit.SECONDS).getFirst().real().getPort();
+            var inFlight = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return ProxyTest.get(ProxyTest.client(), port, "/slow").statusCode();
+                } catch (Exception e) {
+                    return -1;
+                }
+            });
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> a.seen().size() == 1);
+            var stopped = lb.stop(Duration.ofSeconds(5));
+            assertThat(inFlight.get(5, TimeUnit.SECONDS)).isEqualTo(200);
+            stopped.get(10, TimeUnit.SECONDS);
+            assertThat(lb.health().status()).isEqualTo(dev.roundtrip.core.service.Health.Status.STOPPED);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Socket("127.0.0.1", port).close())
+                    .isInstanceOf(java.net.ConnectException.class);
+        }
+    }
+
+    @Test
+    void headKeepsTheUpstreamContentLength() throws Exception {
+        try (TestBackend a = new TestBackend("a"); EdgeHarness edge = new EdgeHarness(ProxyTest.config("""
+                listen: 127.0.0.1:0
+                backends: [%s]
+                access_log: false
+                """.formatted(a.hostPort())))) {
+            var c = ProxyTest.client();
+            var get = ProxyTest.get(c, edge.port("http"), "/same");
+            var head = c.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + edge.port("http") + "/same"))
+                    .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(head.body()).isEmpty();
+            assertThat(head.headers().firstValue("content-length")).hasValue(String.valueOf(get.body().replace("GET", "HEAD").length()));
+            // The connection is still in step after the bodiless answer.
+            assertThat(ProxyTest.get(c, edge.port("http"), "/after").body()).isEqualTo("hello from a GET /after");
+        }
+    }
+
+    @Test
     void aListenerThatCannotBindFailsTheStartAndLeavesNothingListening() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
              java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -94,6 +94,16 @@ class MalformedRequestTest {
         assertThat(answer.indexOf("GET /two")).isLessThan(answer.indexOf("GET /three"));
     }
 
+    @Test
+    void chunkedWithContentLengthIsRejectedNotSmuggled() throws Exception {
+        int before = backend.requests.get();
+        String answer = exchange("POST /smuggle HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n0\r\n\r\nGET /hidden HTTP/1.1\r\nHost: x\r\n\r\n", true);
+        assertThat(answer).startsWith("HTTP/1.1 400 ").contains("Transfer-Encoding").doesNotContain("/hidden");
+        assertThat(backend.requests.get()).isEqualTo(before);
+        assertStillServing();
+    }
+
     static void assertStillServing() throws Exception {
         assertThat(exchange("GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", true))
                 .startsWith("HTTP/1.1 200 ").contains("hello from a GET /ok");

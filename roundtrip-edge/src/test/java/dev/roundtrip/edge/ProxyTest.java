@@ -186,6 +186,30 @@ class ProxyTest {
     }
 
     @Test
+    void cookieHashingSticksEachSessionToOneBackend() throws Exception {
+        try (TestBackend a = new TestBackend("a"); TestBackend b = new TestBackend("b"); TestBackend c3 = new TestBackend("c");
+             EdgeHarness edge = new EdgeHarness(config("""
+                     listen: 127.0.0.1:0
+                     backends: [%s, %s, %s]
+                     policy: hash:cookie:session
+                     access_log: false
+                     """.formatted(a.hostPort(), b.hostPort(), c3.hostPort())))) {
+            HttpClient c = client();
+            Set<String> used = new HashSet<>();
+            for (int session = 0; session < 12; session++) {
+                Set<String> backends = new HashSet<>();
+                for (int i = 0; i < 4; i++) {
+                    backends.add(get(c, edge.port("http"), "/s", "Cookie", "theme=dark; session=s" + session)
+                            .headers().firstValue("x-backend").orElseThrow());
+                }
+                assertThat(backends).as("session s" + session).hasSize(1);
+                used.addAll(backends);
+            }
+            assertThat(used).hasSizeGreaterThan(1);
+        }
+    }
+
+    @Test
     void unhealthyBackendIsRemovedAndComesBack() throws Exception {
         try (TestBackend a = new TestBackend("a"); TestBackend b = new TestBackend("b");
              EdgeHarness edge = new EdgeHarness(config("""
@@ -207,7 +231,7 @@ class ProxyTest {
             assertThat(b.requests.get()).isEqualTo(before);
             String metrics = get(c, edge.port("admin"), "/metrics").body();
             assertThat(metrics).contains("roundtrip_lb_upstream_healthy{cluster=\"default\",endpoint=\"" + b.hostPort() + "\"} 0");
-            assertThat(metrics).contains("roundtrip_lb_requests_total{listener=\"default\",cluster=\"default\",code=\"200\"} 10");
+            assertThat(metrics).contains("roundtrip_lb_requests_total{listener=\"default\",route=\"*/\",cluster=\"default\",code=\"200\"} 10");
             b.healthStatus = 200;
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> edge.lb.clustersText().contains(b.hostPort() + " healthy"));

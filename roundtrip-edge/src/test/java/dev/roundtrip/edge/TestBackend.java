@@ -42,6 +42,8 @@ final class TestBackend implements AutoCloseable {
     volatile int healthStatus = 200;
     /** Close the connection silently when a second request arrives on it (the backend "just" closed an idle connection). */
     volatile boolean dropSecondRequest;
+    /** Answer this many milliseconds late. */
+    volatile int delayMillis;
     /** Read requests and never answer them. */
     volatile boolean stall;
     private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -113,7 +115,11 @@ final class TestBackend implements AutoCloseable {
         r.headers().add("server-timing", "app;dur=1.5");
         r.headers().set("x-seen-xff", headers.getOrDefault("x-forwarded-for", ""));
         r.headers().set("keep-alive", "timeout=5"); // hop-by-hop: the balancer must drop it
-        ctx.writeAndFlush(r);
+        if (delayMillis > 0) {
+            ctx.executor().schedule(() -> ctx.writeAndFlush(r), delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } else {
+            ctx.writeAndFlush(r);
+        }
     }
 
     private static FullHttpResponse response(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {

@@ -11,19 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** curl, a client we did not write, through the balancer: HTTP/1.1 and HTTP/2 over TLS (SNI, ALPN) and h2c. */
+/** Clients we did not write (curl, the JDK's HTTP/2 client) through the balancer: HTTP/1.1 and HTTP/2 over TLS (SNI, ALPN) and h2c. */
 class TlsAndHttp2Test {
     @TempDir
     static Path caDir;
 
-    @BeforeAll
-    static void needsCurl() {
-        assumeTrue(run(List.of("curl", "--version")).exitCode == 0, "curl not installed: skipping interop");
-    }
 
     record Result(int exitCode, String out) {}
 
@@ -50,7 +45,52 @@ class TlsAndHttp2Test {
     }
 
     @Test
+    void killingABackendIsInvisibleToHttp2ClientsOverTls() throws Exception {
+        TestBackend a = new TestBackend("a");
+        TestBackend b = new TestBackend("b");
+        TestBackend dead = new TestBackend("c");
+        try (a; b; EdgeHarness edge = new EdgeHarness(ProxyTest.config("""
+                listen: 127.0.0.1:0
+                tls: { certificates: [ { names: [localhost] } ], ca_dir: %s }
+                backends: [%s, %s, %s]
+                access_log: false
+                """.formatted(caDir, a.hostPort(), b.hostPort(), dead.hostPort())))) {
+            var ca = dev.roundtrip.tls.LocalCa.loadOrCreate(caDir);
+            java.net.http.HttpClient h2 = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2)
+                    .sslContext(dev.roundtrip.tls.TlsContexts.jdkClient(List.of(ca.certificate()))).build();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+            try {
+                List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+                for (int w = 0; w < 16; w++) {
+                    workers.add(pool.submit(() -> {
+                        int n;
+                        while ((n = sent.incrementAndGet()) <= 600) {
+                            if (n == 150) {
+                                dead.kill();
+                            }
+                            var r = h2.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://localhost:" + edge.port("https") + "/h2/" + n))
+                                    .timeout(java.time.Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                            outcomes.computeIfAbsent(r.version() + " " + r.statusCode(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                        }
+                        return null;
+                    }));
+                }
+                for (var f : workers) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(outcomes).containsOnlyKeys("HTTP_2 200");
+            assertThat(outcomes.get("HTTP_2 200").get()).isEqualTo(600);
+        }
+    }
+
+    @Test
     void curlOverTlsAndCleartextWithEveryProtocol() throws Exception {
+        assumeTrue(run(List.of("curl", "--version")).exitCode == 0, "curl not installed: skipping interop");
         try (TestBackend a = new TestBackend("a"); TestBackend b = new TestBackend("b");
              EdgeHarness edge = new EdgeHarness(ProxyTest.config("""
                      listeners:
@@ -76,6 +116,11 @@ class TlsAndHttp2Test {
             assertThat(h1.exitCode()).as(h1.out()).isZero();
             assertThat(h1.out()).startsWith("HTTP/1.1 200").contains("hello from ").containsIgnoringCase("server-timing: lb;dur=");
 
+            Result tls12 = curl("--cacert", ca, "--tls-max", "1.2", "-w", "%{http_version}", "-o", "/dev/null",
+                    "https://localhost:" + tls + "/tls12");
+            assertThat(tls12.exitCode()).as(tls12.out()).isZero();
+            assertThat(tls12.out()).startsWith("HTTP/2 200");
+
             Result h2 = curl("--cacert", ca, "--http2", "https://localhost:" + tls + "/users");
             assertThat(h2.exitCode()).as(h2.out()).isZero();
             assertThat(h2.out()).startsWith("HTTP/2 200").contains("via: 2 roundtrip").contains("server-timing: app;dur=1.5");
@@ -96,7 +141,7 @@ class TlsAndHttp2Test {
 
             List<Map<String, String>> seen = new ArrayList<>(a.seen());
             seen.addAll(b.seen());
-            assertThat(seen).hasSize(5);
+            assertThat(seen).hasSize(6);
             assertThat(seen).filteredOn(s -> s.get(":uri").equals("/users")).extracting(s -> s.get("x-forwarded-proto"))
                     .containsOnly("https");
             assertThat(seen).filteredOn(s -> s.get(":uri").equals("/users")).extracting(s -> s.get("via"))

@@ -16,7 +16,7 @@ public final class EdgeMetrics {
     /** Histogram bucket bounds in seconds. */
     static final double[] BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
-    private record RequestKey(String listener, String cluster, int code) {}
+    private record RequestKey(String listener, String route, String cluster, int code) {}
 
     private static final class Histogram {
         final LongAdder[] counts = new LongAdder[BUCKETS.length];
@@ -47,11 +47,12 @@ public final class EdgeMetrics {
     /**
      * One request answered.
      *
+     * @param route the route it matched ({@link dev.roundtrip.edge.config.RouteConfig#label()}), or "" when none
      * @param cluster the cluster it was routed to, or "" when none (404, 400)
      * @param durationNanos time inside the balancer, from request received to response written
      */
-    public void request(String listener, String cluster, int code, long durationNanos) {
-        requests.computeIfAbsent(new RequestKey(listener, cluster, code), k -> new LongAdder()).increment();
+    public void request(String listener, String route, String cluster, int code, long durationNanos) {
+        requests.computeIfAbsent(new RequestKey(listener, route, cluster, code), k -> new LongAdder()).increment();
         latency.computeIfAbsent(cluster, k -> new Histogram()).observe(durationNanos / 1e9);
     }
 
@@ -62,10 +63,11 @@ public final class EdgeMetrics {
 
     /** Appends the counters and histograms. */
     public void render(StringBuilder out) {
-        out.append("# HELP roundtrip_lb_requests_total Requests answered, by listener, cluster and status code.\n");
+        out.append("# HELP roundtrip_lb_requests_total Requests answered, by listener, route, cluster and status code.\n");
         out.append("# TYPE roundtrip_lb_requests_total counter\n");
         Map<String, Long> sorted = new TreeMap<>();
-        requests.forEach((k, v) -> sorted.put("{listener=\"" + k.listener() + "\",cluster=\"" + k.cluster() + "\",code=\"" + k.code() + "\"}", v.sum()));
+        requests.forEach((k, v) -> sorted.put("{listener=\"" + k.listener() + "\",route=\"" + escape(k.route()) + "\",cluster=\""
+                + k.cluster() + "\",code=\"" + k.code() + "\"}", v.sum()));
         sorted.forEach((labels, v) -> out.append("roundtrip_lb_requests_total").append(labels).append(' ').append(v).append('\n'));
         out.append("# HELP roundtrip_lb_request_duration_seconds Time inside the balancer per request, upstream connect and wait included.\n");
         out.append("# TYPE roundtrip_lb_request_duration_seconds histogram\n");
@@ -82,6 +84,11 @@ public final class EdgeMetrics {
                     .append(String.format(Locale.ROOT, "%.6f", h.sum.sum())).append('\n');
             out.append("roundtrip_lb_request_duration_seconds_count{cluster=\"").append(cluster).append("\"} ").append(count).append('\n');
         });
+    }
+
+    /** Escapes a label value (Prometheus text format: backslash, quote, newline). */
+    static String escape(String v) {
+        return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
     static String format(double d) {

@@ -22,6 +22,11 @@ public record RouteConfig(List<String> hosts, String pathPrefix, String cluster)
         }
     }
 
+    /** A short name for metrics and logs: the host patterns and the prefix, e.g. {@code api.example.com/users}. */
+    public String label() {
+        return String.join(",", hosts) + pathPrefix;
+    }
+
     /** A route sending everything to {@code cluster}. */
     public static RouteConfig catchAll(String cluster) {
         return new RouteConfig(List.of("*"), "/", cluster);

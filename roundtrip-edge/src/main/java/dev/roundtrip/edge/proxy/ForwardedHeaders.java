@@ -21,7 +21,7 @@ public final class ForwardedHeaders {
     public static final String VIA_NAME = "roundtrip";
 
     private static final List<CharSequence> HOP_BY_HOP = List.of(
-            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, "proxy-connection", HttpHeaderNames.TE,
+            HttpHeaderNames.CONNECTION, "keep-alive", "proxy-connection", HttpHeaderNames.TE,
             HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE,
             HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION);
 

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One downstream request through the balancer, the steps written down once in {@link #start()}:
@@ -41,10 +40,11 @@ final class ProxyExchange {
     private final String method;
     private final String target;
     private Cluster cluster;
+    private String routeLabel = "";
     private String hashKey;
     private String traceparent = "";
     private final Set<Endpoint> tried = new HashSet<>(4);
-    private final List<String> failures = new ArrayList<>(2);
+    private final List<String> failures = new ArrayList<>(0);
     private int attempts;
     private boolean staleRetried;
     private Endpoint lastEndpoint;
@@ -77,6 +77,7 @@ final class ProxyExchange {
             return;
         }
         cluster = context.clusters().get(route.cluster());
+        routeLabel = route.label();
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         request.setUri(path);
         ForwardedHeaders.forUpstream(request.headers(), conn);
@@ -123,7 +124,11 @@ final class ProxyExchange {
             upstreamNanos = context.clock().nanoTime() - sentNanos;
             cluster.responded(endpoint, response.status().code(), upstreamNanos);
             ForwardedHeaders.forDownstream(response.headers(), conn.viaVersion());
-            HttpUtil.setContentLength(response, response.content().readableBytes());
+            // The aggregator made the body self-delimiting (Content-Length); a HEAD answer keeps
+            // the upstream's length, and 204 must not carry one (RFC 9110 section 8.6).
+            if (response.status().code() == 204) {
+                response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+            }
             write(response, endpoint.label());
         }
 
@@ -160,11 +165,11 @@ final class ProxyExchange {
         }
         finished = true;
         long lbNanos = context.clock().nanoTime() - startNanos;
-        response.headers().add("server-timing", new ServerTiming("lb", lbNanos / 1e6, "").toHeaderValue());
+        response.headers().add("server-timing", lbTiming(lbNanos));
         int status = response.status().code();
         long bytes = response.content().readableBytes();
         String clusterName = cluster == null ? "" : cluster.name();
-        context.metrics().request(context.listener(), clusterName, status, lbNanos);
+        context.metrics().request(context.listener(), routeLabel, clusterName, status, lbNanos);
         if (ctx.channel().isActive()) {
             ctx.writeAndFlush(response);
         } else {
@@ -179,7 +184,13 @@ final class ProxyExchange {
         done.run();
     }
 
-    static long millis(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    /**
+     * {@code lb;dur=1.234}: milliseconds with three decimals, as {@link ServerTiming#toHeaderValue()}
+     * writes them, without String.format on every request.
+     */
+    static String lbTiming(long nanos) {
+        long micros = Math.max(0, nanos / 1000);
+        long frac = micros % 1000;
+        return "lb;dur=" + (micros / 1000) + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
     }
 }

@@ -3,7 +3,6 @@ package dev.roundtrip.edge.proxy;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 
 /**
  * W3C Trace Context (https://www.w3.org/TR/trace-context/) at the edge: a valid {@code traceparent}
@@ -12,7 +11,6 @@ import java.util.regex.Pattern;
  */
 public final class TraceContext {
     public static final String TRACEPARENT = "traceparent";
-    private static final Pattern VALID = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
     private static final String ZERO_TRACE = "0".repeat(32);
     private static final String ZERO_PARENT = "0".repeat(16);
 
@@ -30,9 +28,28 @@ public final class TraceContext {
         return fresh;
     }
 
+    /** {@code version-traceid-parentid-flags}, lower-case hex, version not ff, ids not all zero (section 3.2). */
     static boolean isValid(String tp) {
-        return VALID.matcher(tp).matches() && !tp.startsWith("ff")
-                && !tp.substring(3, 35).equals(ZERO_TRACE) && !tp.substring(36, 52).equals(ZERO_PARENT);
+        if (tp.length() != 55 || tp.charAt(2) != '-' || tp.charAt(35) != '-' || tp.charAt(52) != '-') {
+            return false;
+        }
+        for (int i = 0; i < 55; i++) {
+            if (i != 2 && i != 35 && i != 52 && !HexFormat.isHexDigit(tp.charAt(i))) {
+                return false;
+            }
+        }
+        return isLowerHex(tp) && !tp.startsWith("ff") && !tp.regionMatches(3, ZERO_TRACE, 0, 32)
+                && !tp.regionMatches(36, ZERO_PARENT, 0, 16);
+    }
+
+    private static boolean isLowerHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'F') {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String newTraceparent() {

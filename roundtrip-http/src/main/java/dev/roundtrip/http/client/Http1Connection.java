@@ -89,6 +89,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
             ctx.close(); // an unsolicited response: the connection is out of step
             return;
         }
+        if (response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
+            response.release(); // 100 Continue, 103 Early Hints: the final response is still to come
+            return;
+        }
         if (response.decoderResult().isFailure()) {
             response.release();
             fail(UpstreamFailure.Kind.PROTOCOL_ERROR, "invalid response: " + describe(response.decoderResult().cause()));

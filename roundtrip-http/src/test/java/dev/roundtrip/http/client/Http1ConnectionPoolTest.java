@@ -123,6 +123,31 @@ class Http1ConnectionPoolTest {
     }
 
     @Test
+    void informationalResponsesAreSkipped() throws Exception {
+        try (ServerSocket raw = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread peer = Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = raw.accept()) {
+                    java.io.InputStream in = s.getInputStream();
+                    StringBuilder head = new StringBuilder();
+                    while (!head.toString().endsWith("\r\n\r\n")) {
+                        head.append((char) in.read());
+                    }
+                    s.getOutputStream().write(("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                            + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal").getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    in.read(); // wait for the client to close
+                } catch (java.io.IOException ignored) {
+                    // the test fails on the client side if this peer misbehaves
+                }
+            });
+            Http1ConnectionPool pool = pool((InetSocketAddress) raw.getLocalSocketAddress(), PoolSettings.DEFAULTS);
+            assertThat(send(pool, loop, "/hints", 0)).isEqualTo("final");
+            loop.submit(pool::close).get();
+            peer.join(5000);
+        }
+    }
+
+    @Test
     void idleConnectionsExpire() throws Exception {
         PoolSettings shortIdle = new PoolSettings(4, 4, Duration.ofSeconds(1), Duration.ofMillis(200), 1 << 20);
         Http1ConnectionPool pool = pool(server.getAddress(), shortIdle);
