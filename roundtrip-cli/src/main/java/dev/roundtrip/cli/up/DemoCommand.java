@@ -92,26 +92,13 @@ public final class DemoCommand implements Runnable {
                 warmUpServers(running, request, progress);
             }
             runs = traceTwice(running, request);
+            print(out, topology, runs);
         } finally {
             long stopStart = System.nanoTime();
+            progress.println();
             running.group().stopAll(UpCommand.DRAIN);
             progress.printf(Locale.ROOT, "stopped %d services in %.0f ms%n", running.started().size(), (System.nanoTime() - stopStart) / 1e6);
             progress.flush();
-        }
-        if (json) {
-            out.println(TraceJson.render(runs));
-        } else {
-            Narration narration = new Narration(hostNames(topology));
-            Waterfall.Style style = System.console() != null ? Waterfall.Style.terminal(terminalColumns()) : Waterfall.Style.plain();
-            String[] titles = {"cold: nothing cached, no connection yet", "warm: same client, a moment later"};
-            for (int i = 0; i < runs.size(); i++) {
-                out.println();
-                out.println("== " + titles[i] + " ==");
-                out.print(Waterfall.render(runs.get(i), style));
-                for (String line : narration.explain(runs.get(i).timeline())) {
-                    out.println("  " + line);
-                }
-            }
         }
         progress.printf(Locale.ROOT, "%ndemo finished in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         progress.flush();
@@ -123,6 +110,27 @@ public final class DemoCommand implements Runnable {
                         + String.format(Locale.ROOT, "%.1f ms", f.atNanos() / 1e6) + ": " + f.message());
             }
         }
+    }
+
+    /** Both traces: as JSON, or as waterfalls each followed by what happened in every phase. */
+    private void print(PrintWriter out, Topology topology, List<TraceResult> runs) {
+        if (json) {
+            out.println(TraceJson.render(runs));
+            out.flush();
+            return;
+        }
+        Narration narration = new Narration(hostNames(topology));
+        Waterfall.Style style = System.console() != null ? Waterfall.Style.terminal(terminalColumns()) : Waterfall.Style.plain();
+        String[] titles = {"cold: nothing cached, no connection yet", "warm: same client, a moment later"};
+        for (int i = 0; i < runs.size(); i++) {
+            out.println();
+            out.println("== " + titles[i] + " ==");
+            out.print(Waterfall.render(runs.get(i), style));
+            for (String line : narration.explain(runs.get(i).timeline())) {
+                out.println("  " + line);
+            }
+        }
+        out.flush();
     }
 
     private static List<TraceResult> traceTwice(Launch.Running running, TraceRequest request) {

@@ -69,15 +69,22 @@ final class Narration {
             return "DNS: answered from the client's own cache (" + first.outcome() + "); no packet left the machine.";
         }
         StringBuilder out = new StringBuilder("DNS: the stub cache was empty, so the client asked the recursive resolver");
-        List<DnsStep> queries = steps.stream().filter(s -> s.source() == DnsStep.Source.QUERY).toList();
-        if (steps.stream().anyMatch(s -> s.source() == DnsStep.Source.RESOLVER_CACHE)) {
-            out.append(", which answered from its cache.");
-            return out.toString();
+        boolean walked = steps.stream().anyMatch(s -> s.source() == DnsStep.Source.QUERY);
+        if (!walked) {
+            return out.append(", which answered from its cache.").toString();
         }
-        out.append(", which walked the hierarchy:");
-        for (DnsStep q : queries) {
-            out.append(String.format(Locale.ROOT, "%n          - %s for %s: %s (%.1f ms)",
-                    hostName.apply(q.server()), q.zone().isEmpty() ? q.question() : "zone " + q.zone(), q.outcome(), q.rttNanos() / 1e6));
+        // The A and AAAA lookups run side by side: one may find in the resolver's cache (or share in
+        // flight) a referral the other just fetched, so each step says where its answer came from.
+        out.append(", which walked the hierarchy (A and AAAA side by side):");
+        for (DnsStep step : steps) {
+            if (step.source() == DnsStep.Source.QUERY) {
+                out.append(String.format(Locale.ROOT, "%n          - %s for %s: %s (%.1f ms)",
+                        hostName.apply(step.server()), step.zone().isEmpty() ? step.question() : "zone " + step.zone(),
+                        step.outcome(), step.rttNanos() / 1e6));
+            } else {
+                out.append(String.format(Locale.ROOT, "%n          - the resolver's cache for %s: %s",
+                        step.question(), step.outcome()));
+            }
         }
         return out.toString();
     }
