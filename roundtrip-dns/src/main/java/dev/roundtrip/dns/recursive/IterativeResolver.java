@@ -251,65 +251,89 @@ final class IterativeResolver {
     /** A classified response and the server that gave it. */
     private record Asked(ResponseClassifier.Classification classification, InetSocketAddress server) {}
 
+    /** How many times the servers of a zone are gone through when they only time out (lost datagrams). */
+    static final int ROUNDS = 3;
+
     /**
      * Asks the zone's servers in SRTT order until one gives a usable response (UDP, then TCP on
-     * truncation). Errors and lame answers move on to the next server. Null when none answered.
+     * truncation). A lame or erroneous answer moves on to the next server for good; a timeout
+     * (a lost datagram, say) leaves the server in the list for the next round, up to {@link #ROUNDS}
+     * rounds, within the query budget and deadline. Null when none answered.
      */
     private Asked ask(Task task, Name zone, List<InetSocketAddress> servers, Name qname, int qtype) {
         String question = qname + " " + Type.string(qtype);
-        for (InetSocketAddress lab : selection.order(servers)) {
-            if (task.exhausted()) {
-                return null;
-            }
-            if (!reachable(lab.getAddress())) {
-                task.steps.add(new DnsStep(DnsStep.Source.QUERY, HostPort.format(lab), zone.toString(), question,
-                        "skipped: not a lab or loopback address", 0));
-                continue;
-            }
-            InetSocketAddress real;
-            try {
-                real = config.network().connectAddress(lab);
-            } catch (IllegalArgumentException unreachable) {
-                continue; // e.g. an IPv6 lab address nothing listens on in the embedded network
-            }
-            String server = HostPort.format(lab);
-            DnsProtocol protocol = DnsProtocol.UDP;
-            for (int tries = 0; tries < 2; tries++) {
-                task.queries++;
-                Message query = Queries.newQuery(qname, qtype, false);
-                DnsExchange exchange;
-                try {
-                    exchange = client.query(real, query, protocol, config.limits().queryTimeout()).get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        List<InetSocketAddress> candidates = new ArrayList<>(servers);
+        for (int round = 0; round < ROUNDS && !candidates.isEmpty(); round++) {
+            List<InetSocketAddress> timedOut = new ArrayList<>();
+            for (InetSocketAddress lab : selection.order(candidates)) {
+                if (task.exhausted()) {
                     return null;
-                } catch (ExecutionException e) {
-                    boolean timeout = e.getCause() instanceof TimeoutException;
-                    if (timeout) {
-                        selection.timeout(lab, config.limits().queryTimeout().toNanos());
-                    }
-                    task.steps.add(new DnsStep(DnsStep.Source.QUERY, server, zone.toString(), question,
-                            timeout ? "timeout" : "error " + e.getCause().getMessage(), 0));
-                    break;
                 }
-                selection.success(lab, exchange.rttNanos());
-                Message response = exchange.response();
-                if (response.getHeader().getFlag(Flags.TC) && protocol == DnsProtocol.UDP) {
-                    task.steps.add(new DnsStep(DnsStep.Source.QUERY, server, zone.toString(), question, "truncated, retry over TCP",
-                            exchange.rttNanos()));
-                    protocol = DnsProtocol.TCP;
-                    continue;
+                Attempt attempt = askServer(task, zone, lab, qname, qtype, question);
+                if (attempt.asked() != null) {
+                    return attempt.asked();
                 }
-                ResponseClassifier.Classification c = ResponseClassifier.classify(response, zone, qname, qtype);
-                task.steps.add(new DnsStep(DnsStep.Source.QUERY, server, zone.toString(),
-                        question + (protocol == DnsProtocol.TCP ? " (tcp)" : ""), describe(c), exchange.rttNanos()));
-                if (c instanceof ResponseClassifier.Lame) {
-                    break; // next server
+                if (attempt.timedOut()) {
+                    timedOut.add(lab);
                 }
-                return new Asked(c, lab);
             }
+            candidates = timedOut;
         }
         return null;
+    }
+
+    /** One server's answer, or whether it timed out (worth another try) rather than failed. */
+    private record Attempt(Asked asked, boolean timedOut) {}
+
+    private Attempt askServer(Task task, Name zone, InetSocketAddress lab, Name qname, int qtype, String question) {
+        if (!reachable(lab.getAddress())) {
+            task.steps.add(new DnsStep(DnsStep.Source.QUERY, HostPort.format(lab), zone.toString(), question,
+                    "skipped: not a lab or loopback address", 0));
+            return new Attempt(null, false);
+        }
+        InetSocketAddress real;
+        try {
+            real = config.network().connectAddress(lab);
+        } catch (IllegalArgumentException unreachable) {
+            return new Attempt(null, false); // e.g. an IPv6 lab address nothing listens on in the embedded network
+        }
+        String server = HostPort.format(lab);
+        DnsProtocol protocol = DnsProtocol.UDP;
+        for (int tries = 0; tries < 2; tries++) {
+            task.queries++;
+            Message query = Queries.newQuery(qname, qtype, false);
+            DnsExchange exchange;
+            try {
+                exchange = client.query(real, query, protocol, config.limits().queryTimeout()).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Attempt(null, false);
+            } catch (ExecutionException e) {
+                boolean timeout = e.getCause() instanceof TimeoutException;
+                if (timeout) {
+                    selection.timeout(lab, config.limits().queryTimeout().toNanos());
+                }
+                task.steps.add(new DnsStep(DnsStep.Source.QUERY, server, zone.toString(), question,
+                        timeout ? "timeout" : "error " + e.getCause().getMessage(), 0));
+                return new Attempt(null, timeout);
+            }
+            selection.success(lab, exchange.rttNanos());
+            Message response = exchange.response();
+            if (response.getHeader().getFlag(Flags.TC) && protocol == DnsProtocol.UDP) {
+                task.steps.add(new DnsStep(DnsStep.Source.QUERY, server, zone.toString(), question, "truncated, retry over TCP",
+                        exchange.rttNanos()));
+                protocol = DnsProtocol.TCP;
+                continue;
+            }
+            ResponseClassifier.Classification c = ResponseClassifier.classify(response, zone, qname, qtype);
+            task.steps.add(new DnsStep(DnsStep.Source.QUERY, server, zone.toString(),
+                    question + (protocol == DnsProtocol.TCP ? " (tcp)" : ""), describe(c), exchange.rttNanos()));
+            if (c instanceof ResponseClassifier.Lame) {
+                return new Attempt(null, false); // next server
+            }
+            return new Attempt(new Asked(c, lab), false);
+        }
+        return new Attempt(null, false);
     }
 
     /**
