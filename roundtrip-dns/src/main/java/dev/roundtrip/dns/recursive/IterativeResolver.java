@@ -1,30 +1,33 @@
 package dev.roundtrip.dns.recursive;
 
 import dev.roundtrip.core.net.HostPort;
-import dev.roundtrip.core.net.Network;
+import dev.roundtrip.core.net.LabAddresses;
 import dev.roundtrip.core.timeline.DnsStep;
 import dev.roundtrip.core.timeline.MonotonicClock;
 import dev.roundtrip.dns.transport.DnsClient;
 import dev.roundtrip.dns.transport.DnsExchange;
 import dev.roundtrip.dns.transport.DnsProtocol;
 import dev.roundtrip.dns.wire.Queries;
+import dev.roundtrip.dns.zone.RecordTtl;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -40,8 +43,6 @@ import org.xbill.DNS.Type;
  * <p>Blocking: call from a virtual thread. Thread-safe; state of one resolution lives in {@link Task}.
  */
 final class IterativeResolver {
-    private static final Logger log = LoggerFactory.getLogger(IterativeResolver.class);
-
     private final RecursiveConfig config;
     private final DnsCache cache;
     private final ServerSelection selection;
@@ -198,8 +199,8 @@ final class IterativeResolver {
     /** A question being asked of a zone's servers right now. */
     private record InFlight(Name zone, Name qname, int qtype) {}
 
-    private final java.util.concurrent.ConcurrentHashMap<InFlight, java.util.concurrent.CompletableFuture<Asked>> inFlight =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InFlight, CompletableFuture<Asked>> inFlight =
+            new ConcurrentHashMap<>();
 
     /**
      * Asks a zone's servers, unless the same question is already on its way to them for another
@@ -209,8 +210,8 @@ final class IterativeResolver {
      */
     private Asked askOnce(Task task, Name zone, List<InetSocketAddress> servers, Name qname, int qtype) {
         InFlight key = new InFlight(zone, qname, qtype);
-        java.util.concurrent.CompletableFuture<Asked> mine = new java.util.concurrent.CompletableFuture<>();
-        java.util.concurrent.CompletableFuture<Asked> other = inFlight.putIfAbsent(key, mine);
+        CompletableFuture<Asked> mine = new CompletableFuture<>();
+        CompletableFuture<Asked> other = inFlight.putIfAbsent(key, mine);
         if (other != null) {
             long waitStart = clock.nanoTime();
             Asked shared = other.join();
@@ -341,7 +342,7 @@ final class IterativeResolver {
      * loopback: a zone naming any other address is never followed there.
      */
     static boolean reachable(InetAddress address) {
-        return address != null && (address.isLoopbackAddress() || dev.roundtrip.core.net.LabAddresses.isLab(address));
+        return address != null && (address.isLoopbackAddress() || LabAddresses.isLab(address));
     }
 
     /** Addresses of a zone's name servers: from glue or cache, else by resolving the names (bounded). */
@@ -386,7 +387,7 @@ final class IterativeResolver {
     private static Name lastName(List<Record> chain, Name start) {
         Name n = start;
         for (Record r : chain) {
-            if (r instanceof org.xbill.DNS.CNAMERecord c && c.getName().equals(n)) {
+            if (r instanceof CNAMERecord c && c.getName().equals(n)) {
                 n = c.getTarget();
             }
         }
@@ -443,9 +444,9 @@ final class IterativeResolver {
         }
     }
 
-    private Record negativeSoa(org.xbill.DNS.SOARecord soa) {
+    private Record negativeSoa(SOARecord soa) {
         long ttl = Math.min(Math.min(soa.getTTL(), soa.getMinimum()), config.cache().maxNegativeTtl().toSeconds());
-        return dev.roundtrip.dns.zone.RecordTtl.withTtl(soa, ttl);
+        return RecordTtl.withTtl(soa, ttl);
     }
 
     /** The outcome text of a step: "referral to com.", "answer 198.18.1.10", "NXDOMAIN", ... */
@@ -453,7 +454,7 @@ final class IterativeResolver {
         return switch (c) {
             case ResponseClassifier.Answer a -> "answer " + (a.rrset().isEmpty() ? "" : a.rrset().getFirst().rdataToString())
                     + (a.rrset().size() > 1 ? " (+" + (a.rrset().size() - 1) + ")" : "")
-                    + (a.cnames().isEmpty() ? "" : " via CNAME " + ((org.xbill.DNS.CNAMERecord) a.cnames().getLast()).getTarget());
+                    + (a.cnames().isEmpty() ? "" : " via CNAME " + ((CNAMERecord) a.cnames().getLast()).getTarget());
             case ResponseClassifier.Cname cn -> "CNAME " + cn.target();
             case ResponseClassifier.Referral r -> "referral to " + r.child();
             case ResponseClassifier.NxDomain n -> "NXDOMAIN";
