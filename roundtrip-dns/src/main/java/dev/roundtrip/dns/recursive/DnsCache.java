@@ -7,11 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * The recursive resolver's cache: RRsets and negative answers (RFC 2308) by owner name and type,
@@ -156,11 +158,11 @@ public final class DnsCache {
                 return new CachedAnswer(Rcode.NXDOMAIN, chain, List.of(negativeSoa(n, now)),
                         Math.min(validUntil, stableUntil(n.storedAt(), n.expiresAt(), now)));
             }
-            Entry cname = type == org.xbill.DNS.Type.CNAME ? null : fresh(new Key(current, org.xbill.DNS.Type.CNAME), now);
+            Entry cname = type == Type.CNAME ? null : fresh(new Key(current, Type.CNAME), now);
             if (cname instanceof Positive p && p.rank() == Rank.ANSWER) {
                 chain.addAll(decremented(p.rrset(), p.storedAt(), now));
                 validUntil = Math.min(validUntil, stableUntil(p.storedAt(), p.expiresAt(), now));
-                current = ((org.xbill.DNS.CNAMERecord) p.rrset().getFirst()).getTarget();
+                current = ((CNAMERecord) p.rrset().getFirst()).getTarget();
                 continue;
             }
             break;
@@ -181,18 +183,18 @@ public final class DnsCache {
      * (RFC 9156) would teach nothing new. Does not count as a hit or miss.
      */
     public boolean knownToExist(Name name, long now) {
-        Entry a = fresh(new Key(name, org.xbill.DNS.Type.A), now);
+        Entry a = fresh(new Key(name, Type.A), now);
         if (a instanceof Positive p && p.rank() == Rank.ANSWER || a instanceof Negative) {
             return true;
         }
-        return fresh(new Key(name, org.xbill.DNS.Type.CNAME), now) instanceof Positive p && p.rank() == Rank.ANSWER;
+        return fresh(new Key(name, Type.CNAME), now) instanceof Positive p && p.rank() == Rank.ANSWER;
     }
 
     /** The deepest cached delegation (NS RRset) at or above {@code name}, with TTLs decremented; null if none. */
     public List<Record> closestNs(Name name, long now) {
         for (int labels = name.labels(); labels >= 1; labels--) {
             Name n = labels == name.labels() ? name : new Name(name, name.labels() - labels);
-            List<Record> ns = rrset(n, org.xbill.DNS.Type.NS, Rank.GLUE, now);
+            List<Record> ns = rrset(n, Type.NS, Rank.GLUE, now);
             if (ns != null) {
                 return ns;
             }

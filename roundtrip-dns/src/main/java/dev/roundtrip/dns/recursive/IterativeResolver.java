@@ -1,30 +1,33 @@
 package dev.roundtrip.dns.recursive;
 
 import dev.roundtrip.core.net.HostPort;
-import dev.roundtrip.core.net.Network;
+import dev.roundtrip.core.net.LabAddresses;
 import dev.roundtrip.core.timeline.DnsStep;
 import dev.roundtrip.core.timeline.MonotonicClock;
 import dev.roundtrip.dns.transport.DnsClient;
 import dev.roundtrip.dns.transport.DnsExchange;
 import dev.roundtrip.dns.transport.DnsProtocol;
 import dev.roundtrip.dns.wire.Queries;
+import dev.roundtrip.dns.zone.RecordTtl;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -40,8 +43,6 @@ import org.xbill.DNS.Type;
  * <p>Blocking: call from a virtual thread. Thread-safe; state of one resolution lives in {@link Task}.
  */
 final class IterativeResolver {
-    private static final Logger log = LoggerFactory.getLogger(IterativeResolver.class);
-
     private final RecursiveConfig config;
     private final DnsCache cache;
     private final ServerSelection selection;
@@ -198,8 +199,8 @@ final class IterativeResolver {
     /** A question being asked of a zone's servers right now. */
     private record InFlight(Name zone, Name qname, int qtype) {}
 
-    private final java.util.concurrent.ConcurrentHashMap<InFlight, java.util.concurrent.CompletableFuture<Asked>> inFlight =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InFlight, CompletableFuture<Asked>> inFlight =
+            new ConcurrentHashMap<>();
 
     /**
      * Asks a zone's servers, unless the same question is already on its way to them for another
@@ -209,8 +210,8 @@ final class IterativeResolver {
      */
     private Asked askOnce(Task task, Name zone, List<InetSocketAddress> servers, Name qname, int qtype) {
         InFlight key = new InFlight(zone, qname, qtype);
-        java.util.concurrent.CompletableFuture<Asked> mine = new java.util.concurrent.CompletableFuture<>();
-        java.util.concurrent.CompletableFuture<Asked> other = inFlight.putIfAbsent(key, mine);
+        CompletableFuture<Asked> mine = new CompletableFuture<>();
+        CompletableFuture<Asked> other = inFlight.putIfAbsent(key, mine);
         if (other != null) {
             long waitStart = clock.nanoTime();
             Asked shared = other.join();
@@ -251,65 +252,89 @@ final class IterativeResolver {
     /** A classified response and the server that gave it. */
     private record Asked(ResponseClassifier.Classification classification, InetSocketAddress server) {}
 
+    /** How many times the servers of a zone are gone through when they only time out (lost datagrams). */
+    static final int ROUNDS = 3;
+
     /**
      * Asks the zone's servers in SRTT order until one gives a usable response (UDP, then TCP on
-     * truncation). Errors and lame answers move on to the next server. Null when none answered.
+     * truncation). A lame or erroneous answer moves on to the next server for good; a timeout
+     * (a lost datagram, say) leaves the server in the list for the next round, up to {@link #ROUNDS}
+     * rounds, within the query budget and deadline. Null when none answered.
      */
     private Asked ask(Task task, Name zone, List<InetSocketAddress> servers, Name qname, int qtype) {
         String question = qname + " " + Type.string(qtype);
-        for (InetSocketAddress lab : selection.order(servers)) {
-            if (task.exhausted()) {
-                return null;
-            }
-            if (!reachable(lab.getAddress())) {
-                task.steps.add(new DnsStep(DnsStep.Source.QUERY, HostPort.format(lab), zone.toString(), question,
-                        "skipped: not a lab or loopback address", 0));
-                continue;
-            }
-            InetSocketAddress real;
-            try {
-                real = config.network().connectAddress(lab);
-            } catch (IllegalArgumentException unreachable) {
-                continue; // e.g. an IPv6 lab address nothing listens on in the embedded network
-            }
-            String server = HostPort.format(lab);
-            DnsProtocol protocol = DnsProtocol.UDP;
-            for (int tries = 0; tries < 2; tries++) {
-                task.queries++;
-                Message query = Queries.newQuery(qname, qtype, false);
-                DnsExchange exchange;
-                try {
-                    exchange = client.query(real, query, protocol, config.limits().queryTimeout()).get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        List<InetSocketAddress> candidates = new ArrayList<>(servers);
+        for (int round = 0; round < ROUNDS && !candidates.isEmpty(); round++) {
+            List<InetSocketAddress> timedOut = new ArrayList<>();
+            for (InetSocketAddress lab : selection.order(candidates)) {
+                if (task.exhausted()) {
                     return null;
-                } catch (ExecutionException e) {
-                    boolean timeout = e.getCause() instanceof TimeoutException;
-                    if (timeout) {
-                        selection.timeout(lab, config.limits().queryTimeout().toNanos());
-                    }
-                    task.steps.add(new DnsStep(DnsStep.Source.QUERY, server, zone.toString(), question,
-                            timeout ? "timeout" : "error " + e.getCause().getMessage(), 0));
-                    break;
                 }
-                selection.success(lab, exchange.rttNanos());
-                Message response = exchange.response();
-                if (response.getHeader().getFlag(Flags.TC) && protocol == DnsProtocol.UDP) {
-                    task.steps.add(new DnsStep(DnsStep.Source.QUERY, server, zone.toString(), question, "truncated, retry over TCP",
-                            exchange.rttNanos()));
-                    protocol = DnsProtocol.TCP;
-                    continue;
+                Attempt attempt = askServer(task, zone, lab, qname, qtype, question);
+                if (attempt.asked() != null) {
+                    return attempt.asked();
                 }
-                ResponseClassifier.Classification c = ResponseClassifier.classify(response, zone, qname, qtype);
-                task.steps.add(new DnsStep(DnsStep.Source.QUERY, server, zone.toString(),
-                        question + (protocol == DnsProtocol.TCP ? " (tcp)" : ""), describe(c), exchange.rttNanos()));
-                if (c instanceof ResponseClassifier.Lame) {
-                    break; // next server
+                if (attempt.timedOut()) {
+                    timedOut.add(lab);
                 }
-                return new Asked(c, lab);
             }
+            candidates = timedOut;
         }
         return null;
+    }
+
+    /** One server's answer, or whether it timed out (worth another try) rather than failed. */
+    private record Attempt(Asked asked, boolean timedOut) {}
+
+    private Attempt askServer(Task task, Name zone, InetSocketAddress lab, Name qname, int qtype, String question) {
+        if (!reachable(lab.getAddress())) {
+            task.steps.add(new DnsStep(DnsStep.Source.QUERY, HostPort.format(lab), zone.toString(), question,
+                    "skipped: not a lab or loopback address", 0));
+            return new Attempt(null, false);
+        }
+        InetSocketAddress real;
+        try {
+            real = config.network().connectAddress(lab);
+        } catch (IllegalArgumentException unreachable) {
+            return new Attempt(null, false); // e.g. an IPv6 lab address nothing listens on in the embedded network
+        }
+        String server = HostPort.format(lab);
+        DnsProtocol protocol = DnsProtocol.UDP;
+        for (int tries = 0; tries < 2; tries++) {
+            task.queries++;
+            Message query = Queries.newQuery(qname, qtype, false);
+            DnsExchange exchange;
+            try {
+                exchange = client.query(real, query, protocol, config.limits().queryTimeout()).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Attempt(null, false);
+            } catch (ExecutionException e) {
+                boolean timeout = e.getCause() instanceof TimeoutException;
+                if (timeout) {
+                    selection.timeout(lab, config.limits().queryTimeout().toNanos());
+                }
+                task.steps.add(new DnsStep(DnsStep.Source.QUERY, server, zone.toString(), question,
+                        timeout ? "timeout" : "error " + e.getCause().getMessage(), 0));
+                return new Attempt(null, timeout);
+            }
+            selection.success(lab, exchange.rttNanos());
+            Message response = exchange.response();
+            if (response.getHeader().getFlag(Flags.TC) && protocol == DnsProtocol.UDP) {
+                task.steps.add(new DnsStep(DnsStep.Source.QUERY, server, zone.toString(), question, "truncated, retry over TCP",
+                        exchange.rttNanos()));
+                protocol = DnsProtocol.TCP;
+                continue;
+            }
+            ResponseClassifier.Classification c = ResponseClassifier.classify(response, zone, qname, qtype);
+            task.steps.add(new DnsStep(DnsStep.Source.QUERY, server, zone.toString(),
+                    question + (protocol == DnsProtocol.TCP ? " (tcp)" : ""), describe(c), exchange.rttNanos()));
+            if (c instanceof ResponseClassifier.Lame) {
+                return new Attempt(null, false); // next server
+            }
+            return new Attempt(new Asked(c, lab), false);
+        }
+        return new Attempt(null, false);
     }
 
     /**
@@ -317,7 +342,7 @@ final class IterativeResolver {
      * loopback: a zone naming any other address is never followed there.
      */
     static boolean reachable(InetAddress address) {
-        return address != null && (address.isLoopbackAddress() || dev.roundtrip.core.net.LabAddresses.isLab(address));
+        return address != null && (address.isLoopbackAddress() || LabAddresses.isLab(address));
     }
 
     /** Addresses of a zone's name servers: from glue or cache, else by resolving the names (bounded). */
@@ -362,7 +387,7 @@ final class IterativeResolver {
     private static Name lastName(List<Record> chain, Name start) {
         Name n = start;
         for (Record r : chain) {
-            if (r instanceof org.xbill.DNS.CNAMERecord c && c.getName().equals(n)) {
+            if (r instanceof CNAMERecord c && c.getName().equals(n)) {
                 n = c.getTarget();
             }
         }
@@ -419,9 +444,9 @@ final class IterativeResolver {
         }
     }
 
-    private Record negativeSoa(org.xbill.DNS.SOARecord soa) {
+    private Record negativeSoa(SOARecord soa) {
         long ttl = Math.min(Math.min(soa.getTTL(), soa.getMinimum()), config.cache().maxNegativeTtl().toSeconds());
-        return dev.roundtrip.dns.zone.RecordTtl.withTtl(soa, ttl);
+        return RecordTtl.withTtl(soa, ttl);
     }
 
     /** The outcome text of a step: "referral to com.", "answer 198.18.1.10", "NXDOMAIN", ... */
@@ -429,7 +454,7 @@ final class IterativeResolver {
         return switch (c) {
             case ResponseClassifier.Answer a -> "answer " + (a.rrset().isEmpty() ? "" : a.rrset().getFirst().rdataToString())
                     + (a.rrset().size() > 1 ? " (+" + (a.rrset().size() - 1) + ")" : "")
-                    + (a.cnames().isEmpty() ? "" : " via CNAME " + ((org.xbill.DNS.CNAMERecord) a.cnames().getLast()).getTarget());
+                    + (a.cnames().isEmpty() ? "" : " via CNAME " + ((CNAMERecord) a.cnames().getLast()).getTarget());
             case ResponseClassifier.Cname cn -> "CNAME " + cn.target();
             case ResponseClassifier.Referral r -> "referral to " + r.child();
             case ResponseClassifier.NxDomain n -> "NXDOMAIN";

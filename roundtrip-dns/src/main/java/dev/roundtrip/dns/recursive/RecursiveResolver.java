@@ -16,6 +16,7 @@ import dev.roundtrip.http.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -233,15 +236,15 @@ public final class RecursiveResolver implements Service {
             response.addRecord(r, Section.AUTHORITY);
         }
         if (q.edns()) {
-            List<org.xbill.DNS.EDNSOption> options = new java.util.ArrayList<>(2);
+            List<EDNSOption> options = new ArrayList<>(2);
             if (wantSteps) {
                 options.add(StepsOption.response(steps));
             }
             if (!failure.isEmpty()) {
                 // RFC 8914 Extended DNS Error: say why, so dig shows it next to SERVFAIL.
-                options.add(new org.xbill.DNS.ExtendedErrorCodeOption(org.xbill.DNS.ExtendedErrorCodeOption.OTHER, failure));
+                options.add(new ExtendedErrorCodeOption(ExtendedErrorCodeOption.OTHER, failure));
             }
-            response.addRecord(Responses.serverOpt(q, options.toArray(org.xbill.DNS.EDNSOption[]::new)), Section.ADDITIONAL);
+            response.addRecord(Responses.serverOpt(q, options.toArray(EDNSOption[]::new)), Section.ADDITIONAL);
         }
         return Responses.encode(response, q, protocol == DnsProtocol.UDP);
     }
