@@ -23,6 +23,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniCompletionEvent;
@@ -195,6 +196,8 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
             Channel ch = ctx.channel();
             if (h2 && ApplicationProtocolNames.HTTP_2.equals(protocol)) {
                 ch.attr(ConnectionInfo.KEY).set(ch.attr(ConnectionInfo.KEY).get().withProtocol("h2"));
+                // Responses of many streams finish in one event-loop turn: one TLS write for all of them.
+                p.addBefore("last-resort", "flush", new FlushConsolidationHandler(256, true));
                 p.addBefore("last-resort", "h2", newHttp2Codec());
                 p.addBefore("last-resort", "multiplex", newMultiplexer());
             } else if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
