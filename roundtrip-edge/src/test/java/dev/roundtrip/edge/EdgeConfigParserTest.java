@@ -87,12 +87,14 @@ class EdgeConfigParserTest {
                 new ObjectMapper(new YAMLFactory()).readTree("backends: [198.18.2.10:8080]\npolicy: random"), "hosts[3].services[0]");
         assertThatThrownBy(() -> EdgeConfigParser.fromTopology(host, bad, "topo.yaml"))
                 .isInstanceOf(dev.roundtrip.core.topology.TopologyException.class)
-                .hasMessage("topo.yaml: hosts[3].services[0].settings.policy: 'random' is not a policy "
+                .hasMessage("topo.yaml: hosts[3].services[0].policy: 'random' is not a policy "
                         + "(allowed: round-robin, least-request, peak-ewma, hash:header:NAME, hash:cookie:NAME)");
     }
 
     @Test
     void errorsNameTheKeyTheValueAndWhatIsAllowed() {
+        fails("backends: [198.18.1.10:8080, 10.0.0.1:80]", "backends[1]: '10.0.0.1:80' is neither a lab address nor loopback"
+                + " (allowed: 198.18.0.0/15 or 2001:db8::/32, or 127.0.0.0/8 and ::1)");
         fails("backends: [198.18.1.10:8080]\npolicy: fastest",
                 "policy: 'fastest' is not a policy (allowed: round-robin, least-request, peak-ewma, hash:header:NAME, hash:cookie:NAME)");
         fails("backends: [198.18.1.10]", "backends[0]: '198.18.1.10': expected ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080"

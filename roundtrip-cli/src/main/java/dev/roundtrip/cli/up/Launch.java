@@ -81,8 +81,9 @@ final class Launch {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CommandFailure(2, source + ": " + e.getMessage());
         }
-        progress.printf("starting %s: %d services on the %s network (lab addresses mapped to loopback ports)%n",
-                topology.name(), internet.services().size(), network.name());
+        int count = internet.services().size();
+        progress.printf("starting %s: %d service%s on the %s network (lab addresses mapped to loopback ports)%n",
+                topology.name(), count, count == 1 ? "" : "s", network.name());
         progress.flush();
         ServiceGroup group = new ServiceGroup(START_TIMEOUT, new ProgressPrinter(progress, internet.services().size()));
         try {

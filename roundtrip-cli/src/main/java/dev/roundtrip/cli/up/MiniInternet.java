@@ -13,7 +13,6 @@ import dev.roundtrip.core.topology.Topology;
 import dev.roundtrip.core.topology.TopologyException;
 import dev.roundtrip.dns.topology.DnsServices;
 import dev.roundtrip.edge.LoadBalancer;
-import dev.roundtrip.edge.config.EdgeConfigException;
 import dev.roundtrip.edge.config.EdgeConfigParser;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -78,12 +77,9 @@ public final class MiniInternet {
                             }));
                         }
                         case LOAD_BALANCER -> new LoadBalancer(host.name() + " load balancer",
-                                EdgeConfigParser.parse(spec.settings(), spec.path(), new InetSocketAddress(host.address(), spec.port())),
-                                network, clock);
+                                EdgeConfigParser.fromTopology(host, spec, source), network, clock);
                     };
                 } catch (TopologyException e) {
-                    throw new TopologyException(source, e.field(), e.problem());
-                } catch (EdgeConfigException e) {
                     throw new TopologyException(source, e.field(), e.problem());
                 }
                 placed.add(new Placed(host, spec, service));

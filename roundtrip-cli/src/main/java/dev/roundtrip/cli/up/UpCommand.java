@@ -4,6 +4,8 @@ import dev.roundtrip.core.net.HostPort;
 import dev.roundtrip.core.state.StateDirectory;
 import dev.roundtrip.core.timeline.MonotonicClock;
 import dev.roundtrip.core.topology.ServiceType;
+import dev.roundtrip.edge.LoadBalancer;
+import dev.roundtrip.edge.config.ListenerConfig;
 import dev.roundtrip.tls.LocalCa;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -86,11 +88,17 @@ public final class UpCommand implements Runnable {
         });
         running.internet().first(ServiceType.LOAD_BALANCER).ifPresent(lb -> {
             InetSocketAddress real = running.network().connectAddress(lb.labAddress());
-            String connectTo = "api.example.com:" + lb.spec().port() + ":" + HostPort.format(real);
-            out.printf("  curl --cacert %s --connect-to %s https://api.example.com/users%n", ca, connectTo);
+            ListenerConfig listener = ((LoadBalancer) lb.service()).config().listeners().getFirst();
+            // The name to ask for: the first name of the listener's certificate, as a browser would.
+            String host = listener.tls().map(t -> t.certificates().getFirst().names().getFirst()).orElse(lb.host().name());
+            String scheme = listener.tls().isPresent() ? "https" : "http";
+            String url = scheme + "://" + host + (lb.spec().port() == (listener.tls().isPresent() ? 443 : 80) ? "" : ":" + lb.spec().port()) + "/users";
+            String connectTo = host + ":" + lb.spec().port() + ":" + HostPort.format(real);
+            String cacert = listener.tls().isPresent() ? " --cacert " + ca : "";
+            out.printf("  curl%s --connect-to %s %s%n", cacert, connectTo, url);
             String resolverFlag = running.internet().first(ServiceType.DNS_RESOLVER)
                     .map(r -> " --resolver " + HostPort.format(running.network().connectAddress(r.labAddress()))).orElse("");
-            out.printf("  %s trace https://api.example.com/users%s --connect-to %s --cacert %s%n", launcher, resolverFlag, connectTo, ca);
+            out.printf("  %s trace %s%s --connect-to %s%s%n", launcher, url, resolverFlag, connectTo, cacert);
         });
     }
 }

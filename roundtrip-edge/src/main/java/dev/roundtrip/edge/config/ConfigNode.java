@@ -2,6 +2,7 @@ package dev.roundtrip.edge.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.roundtrip.core.net.HostPort;
+import dev.roundtrip.core.net.LabAddresses;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -184,6 +185,19 @@ final class ConfigNode {
     InetSocketAddress address(String key) {
         String text = string(key);
         return parseAddress(text, at(key));
+    }
+
+    /**
+     * An upstream endpoint: like {@link #parseAddress}, and on a lab address or loopback only, so
+     * the balancer never sends traffic anywhere else.
+     */
+    static InetSocketAddress parseEndpoint(String text, String at) {
+        InetSocketAddress address = parseAddress(text, at);
+        if (!LabAddresses.isLab(address.getAddress()) && !address.getAddress().isLoopbackAddress()) {
+            throw new EdgeConfigException(at, "'" + text + "' is neither a lab address nor loopback (allowed: "
+                    + LabAddresses.ALLOWED + ", or 127.0.0.0/8 and ::1)");
+        }
+        return address;
     }
 
     static InetSocketAddress parseAddress(String text, String at) {

@@ -80,7 +80,7 @@ public final class EdgeConfigParser {
         if (settings.isObject() && spec.port() == 443 && !settings.has("tls") && !settings.has("listeners")) {
             settings = ((com.fasterxml.jackson.databind.node.ObjectNode) settings.deepCopy()).put("tls", true);
         }
-        String path = spec.path() + ".settings";
+        String path = spec.path(); // the service's own keys sit beside type and port
         try {
             return parse(settings, path, listen);
         } catch (EdgeConfigException e) {
@@ -123,7 +123,7 @@ public final class EdgeConfigParser {
         n.onlyKeys("listeners", "clusters", "admin", "limits", "workers", "access_log");
         List<ClusterConfig> clusters = n.list("clusters", c -> {
             c.onlyKeys(concat(CLUSTER_KEYS, "name", "endpoints"));
-            return cluster(c, c.string("name"), c.list("endpoints", e -> ConfigNode.parseAddress(e.text(), e.path())));
+            return cluster(c, c.string("name"), c.list("endpoints", e -> ConfigNode.parseEndpoint(e.text(), e.path())));
         });
         if (!n.has("listeners")) {
             throw n.error("listeners", "is missing (at least one listener is needed)");
@@ -158,7 +158,7 @@ public final class EdgeConfigParser {
         if (!n.has("backends")) {
             throw n.error("backends", "is missing (allowed: a list of ADDR:PORT)");
         }
-        ClusterConfig cluster = cluster(n, "default", n.list("backends", e -> ConfigNode.parseAddress(e.text(), e.path())));
+        ClusterConfig cluster = cluster(n, "default", n.list("backends", e -> ConfigNode.parseEndpoint(e.text(), e.path())));
         ListenerConfig listener = wrap(n.path(), () -> new ListenerConfig("default", listen, tls(n, listen), n.bool("http2", true),
                 List.of(RouteConfig.catchAll("default"))));
         return wrap(n.path(), () -> new EdgeConfig(List.of(listener), List.of(cluster), admin(n), limits(n),
