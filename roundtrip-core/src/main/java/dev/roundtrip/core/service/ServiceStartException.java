@@ -17,10 +17,11 @@ public final class ServiceStartException extends RuntimeException {
 
     /** A one-line reason for a start failure, translating the usual suspects. */
     static String describe(Throwable cause) {
-        if (cause instanceof BindException) {
-            return "address already in use or not available (" + cause.getMessage() + ")";
-        }
         String message = cause.getMessage();
+        // The JDK throws BindException; Netty's native transports throw their own IOException.
+        if (cause instanceof BindException || message != null && message.contains("Address already in use")) {
+            return "address already in use or not available (" + message + ")";
+        }
         return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
     }
 }

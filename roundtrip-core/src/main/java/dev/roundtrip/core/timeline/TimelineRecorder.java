@@ -88,7 +88,9 @@ public final class TimelineRecorder implements RequestListener {
     @Override
     public synchronized void requestEnd(long bytes) {
         end(PhaseKind.SEND);
-        start(PhaseKind.WAIT);
+        if (!marks.containsKey(PhaseKind.WAIT)) { // the answer may already have begun (an early response)
+            start(PhaseKind.WAIT);
+        }
     }
 
     @Override

@@ -62,4 +62,12 @@ class ServiceGroupTest {
         assertThat(log).containsExactly("start root", "start tld", "stop tld", "stop root");
         assertThat(group.started()).isEmpty();
     }
+
+    @Test
+    void nativeTransportBindFailuresReadTheSame() {
+        ServiceGroup group = new ServiceGroup(Duration.ofSeconds(5), ServiceGroup.Listener.NONE);
+        assertThatThrownBy(() -> group.startAll(List.of(new Recorded("lb",
+                new java.io.IOException("bind(..) failed: Address already in use")))))
+                .hasMessage("lb: address already in use or not available (bind(..) failed: Address already in use)");
+    }
 }

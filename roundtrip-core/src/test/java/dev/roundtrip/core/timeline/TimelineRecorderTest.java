@@ -85,6 +85,22 @@ class TimelineRecorderTest {
     }
 
     @Test
+    void anEarlyResponseKeepsItsWaitWhenTheRequestEndsLater() {
+        recorder.callStart("POST", URI.create("http://127.0.0.1:8080/users"));
+        recorder.requestStart();
+        after(1);
+        recorder.responseStart(); // e.g. a 413 sent before the body was fully written
+        after(2);
+        recorder.requestEnd(70_000);
+        recorder.responseEnd(40);
+        recorder.callEnd();
+
+        Timeline t = recorder.timeline();
+        assertThat(t.phase(PhaseKind.WAIT)).hasValue(new Phase(PhaseKind.WAIT, 1_000_000, 0));
+        assertThat(t.phase(PhaseKind.RECEIVE)).hasValue(new Phase(PhaseKind.RECEIVE, 1_000_000, 2_000_000));
+    }
+
+    @Test
     void failureNamesThePhaseAndClosesIt() {
         InetSocketAddress lb = new InetSocketAddress("127.0.0.1", 1);
         recorder.callStart("GET", URI.create("https://api.example.com/"));
