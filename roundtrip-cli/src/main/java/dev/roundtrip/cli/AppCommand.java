@@ -7,13 +7,10 @@ import dev.roundtrip.app.db.StateDir;
 import dev.roundtrip.core.net.HostPort;
 import dev.roundtrip.core.net.Network;
 import dev.roundtrip.core.service.BoundAddress;
+import dev.roundtrip.core.service.ServiceGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -69,22 +66,11 @@ final class AppCommand implements java.util.concurrent.Callable<Integer> {
             throw new CommandFailure(2, e.getMessage());
         }
         AppServer server = new AppServer(config);
-        List<BoundAddress> bound;
-        try {
-            bound = server.start().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            server.stop(Duration.ZERO).get(10, TimeUnit.SECONDS);
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new CommandFailure(1, "could not start: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop(Duration.ofSeconds(5)).orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
-            stopped.countDown();
-        }, "app-shutdown"));
+        ServiceGroup group = ServiceRunner.start(server);
+        List<BoundAddress> bound = group.started().getFirst().addresses();
         System.out.println(config.name() + " serving http://" + HostPort.format(bound.getFirst().labAddress())
                 + " (HTTP/1.1, h2c) on " + JdbcUrls.redact(config.jdbcUrl()) + "; Ctrl-C stops");
-        stopped.await();
+        ServiceRunner.runUntilStopped(() -> group.stopAll(Duration.ofSeconds(5)));
         return 0;
     }
 }

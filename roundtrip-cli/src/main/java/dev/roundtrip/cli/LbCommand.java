@@ -3,6 +3,7 @@ package dev.roundtrip.cli;
 import dev.roundtrip.core.net.HostPort;
 import dev.roundtrip.core.net.Network;
 import dev.roundtrip.core.service.BoundAddress;
+import dev.roundtrip.core.service.ServiceGroup;
 import dev.roundtrip.core.timeline.MonotonicClock;
 import dev.roundtrip.edge.LoadBalancer;
 import dev.roundtrip.edge.config.AdminConfig;
@@ -22,10 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -98,17 +95,8 @@ final class LbCommand implements Runnable {
     public void run() {
         EdgeConfig edge = buildConfig();
         LoadBalancer lb = new LoadBalancer("lb", edge, Network.host(), MonotonicClock.SYSTEM);
-        List<BoundAddress> bound;
-        try {
-            bound = lb.start().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new CommandFailure(1, "could not start: " + describe(e.getCause()));
-        } catch (TimeoutException e) {
-            throw new CommandFailure(1, "could not start within 30 s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
+        ServiceGroup group = ServiceRunner.start(lb);
+        List<BoundAddress> bound = group.started().getFirst().addresses();
         var out = spec.commandLine().getOut();
         for (BoundAddress b : bound) {
             out.println("listening: " + b);
@@ -117,25 +105,7 @@ final class LbCommand implements Runnable {
             out.println("cluster " + c.name() + ": " + c.endpoints().stream().map(HostPort::format).toList() + " (" + policyName(c.policy()) + ")");
         }
         out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                lb.stop(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // exiting anyway
-            }
-            stopped.countDown();
-        }, "lb-shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String describe(Throwable t) {
-        String m = t.getMessage();
-        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+        ServiceRunner.runUntilStopped(() -> group.stopAll(Duration.ofSeconds(5)));
     }
 
     private static String policyName(PolicyConfig p) {

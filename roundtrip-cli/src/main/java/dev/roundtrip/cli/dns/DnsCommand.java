@@ -4,7 +4,9 @@ import dev.roundtrip.cli.CommandFailure;
 import dev.roundtrip.core.net.HostPort;
 import dev.roundtrip.core.net.Network;
 import dev.roundtrip.core.service.BoundAddress;
+import dev.roundtrip.cli.ServiceRunner;
 import dev.roundtrip.core.service.Service;
+import dev.roundtrip.core.service.ServiceGroup;
 import dev.roundtrip.core.timeline.MonotonicClock;
 import dev.roundtrip.dns.authoritative.AuthoritativeConfig;
 import dev.roundtrip.dns.authoritative.AuthoritativeServer;
@@ -25,9 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -202,33 +201,13 @@ public final class DnsCommand implements Runnable {
         }
     }
 
-    /** Starts the service, prints where it listens, and stops it on Ctrl-C (SIGINT/SIGTERM). */
+    /** Starts the service, prints where it listens, and drains it on Ctrl-C (SIGINT/SIGTERM). */
     static void runUntilInterrupted(Service service, PrintWriter out) {
-        List<BoundAddress> bound;
-        try {
-            bound = service.start().get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new CommandFailure(1, service.name() + ": cannot start: " + e.getCause().getMessage());
-        } catch (Exception e) {
-            throw new CommandFailure(1, service.name() + ": cannot start: " + e);
-        }
-        for (BoundAddress b : bound) {
+        ServiceGroup group = ServiceRunner.start(service);
+        for (BoundAddress b : group.started().getFirst().addresses()) {
             out.println(service.name() + " listening: " + b);
         }
         out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                service.stop(Duration.ofSeconds(1)).get(5, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // Exiting anyway.
-            }
-            stopped.countDown();
-        }, "dns-shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ServiceRunner.runUntilStopped(() -> group.stopAll(Duration.ofSeconds(1)));
     }
 }

@@ -1,9 +1,9 @@
 package dev.roundtrip.cli.up;
 
 import dev.roundtrip.cli.CommandFailure;
+import dev.roundtrip.cli.ServiceRunner;
 import dev.roundtrip.core.net.Network;
 import dev.roundtrip.core.service.ServiceGroup;
-import dev.roundtrip.core.service.ServiceStartException;
 import dev.roundtrip.core.timeline.MonotonicClock;
 import dev.roundtrip.core.topology.Topology;
 import dev.roundtrip.core.topology.TopologyException;
@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -24,7 +23,6 @@ import java.util.List;
  */
 final class Launch {
     static final String DEFAULT_TOPOLOGY = "dev/roundtrip/cli/default-topology.yaml";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private Launch() {}
 
@@ -85,11 +83,7 @@ final class Launch {
         progress.printf("starting %s: %d service%s on the %s network (lab addresses mapped to loopback ports)%n",
                 topology.name(), count, count == 1 ? "" : "s", network.name());
         progress.flush();
-        ServiceGroup group = new ServiceGroup(START_TIMEOUT, new ProgressPrinter(progress, internet.services().size()));
-        try {
-            return new Running(internet, network, group, group.startAll(internet.services()));
-        } catch (ServiceStartException e) {
-            throw new CommandFailure(1, "could not start " + e.getMessage());
-        }
+        ServiceGroup group = ServiceRunner.start(internet.services(), new ProgressPrinter(progress, count));
+        return new Running(internet, network, group, group.started());
     }
 }

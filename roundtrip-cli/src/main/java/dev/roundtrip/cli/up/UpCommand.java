@@ -1,5 +1,6 @@
 package dev.roundtrip.cli.up;
 
+import dev.roundtrip.cli.ServiceRunner;
 import dev.roundtrip.core.net.HostPort;
 import dev.roundtrip.core.state.StateDirectory;
 import dev.roundtrip.core.timeline.MonotonicClock;
@@ -11,7 +12,6 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,17 +52,6 @@ public final class UpCommand implements Runnable {
             return;
         }
         Launch.Running running = Launch.start(Launch.load(config), MonotonicClock.SYSTEM, StateDirectory.root(), out);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println();
-            out.println("stopping (draining for up to " + DRAIN.toSeconds() + " s)...");
-            out.flush();
-            running.group().stopAll(DRAIN);
-            out.println("all services stopped");
-            out.flush();
-            stopped.countDown();
-        }, "roundtrip-up-shutdown"));
-
         out.println();
         AddressTable.print(out, running.started());
         out.println();
@@ -70,11 +59,14 @@ public final class UpCommand implements Runnable {
         out.println();
         out.println("running; press Ctrl-C to stop");
         out.flush();
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ServiceRunner.runUntilStopped(() -> {
+            out.println();
+            out.println("stopping (draining for up to " + DRAIN.toSeconds() + " s)...");
+            out.flush();
+            running.group().stopAll(DRAIN);
+            out.println("all services stopped");
+            out.flush();
+        });
     }
 
     /** Copy-paste commands that work against the running topology from another terminal. */
