@@ -9,9 +9,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
@@ -35,9 +35,8 @@ public final class DnsListener implements AutoCloseable {
     /** Larger UDP queries are cut here (and then answered FORMERR): real ones are a few dozen bytes. */
     static final int MAX_QUERY_BYTES = 2048;
     /**
-     * Datagrams read by one recvmmsg, and so answered by one sendmmsg. Each system call costs about
-     * as much as the work for a few cached answers, so under load the batch size is what bounds the
-     * queries per core: NSD reads up to 100 at a time.
+     * Datagrams read by one recvmmsg at most, and so answered by one sendmmsg: under load, fewer
+     * system calls per query (NSD reads up to 100 at a time).
      */
     static final int UDP_BATCH = 64;
 
