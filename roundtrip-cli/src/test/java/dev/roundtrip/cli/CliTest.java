@@ -12,11 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The command line's contract: help, version, usage errors with exit code 2, and the CA commands. */
-class CliTest {
+public class CliTest {
 
-    record Result(int exitCode, String out, String err) {}
+    /** What a command printed and returned; other command tests use {@link #run} too. */
+    public record Result(int exitCode, String out, String err) {}
 
-    static Result run(String... args) {
+    /** Runs the command line in-process, exactly as {@code roundtrip ARGS...} would. */
+    public static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();

@@ -11,8 +11,6 @@ import dev.roundtrip.tls.LocalCa;
 import dev.roundtrip.tls.TlsContexts;
 import dev.roundtrip.trace.FailureClass;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code roundtrip trace} as a user runs it, against the JDK's own HTTP and HTTPS servers (peers
@@ -36,18 +33,6 @@ class TraceCommandTest {
     static LocalCa ca;
     static HttpServer http;
     static HttpsServer https;
-
-    record Result(int exitCode, String out, String err) {}
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     @BeforeAll
     static void servers() throws IOException {
@@ -85,7 +70,7 @@ class TraceCommandTest {
 
     @Test
     void helpDocumentsEveryExitCode() {
-        Result r = run("help", "trace");
+        CliTest.Result r = CliTest.run("help", "trace");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("Usage: roundtrip trace", "--connect-to", "--resolver", "--har", "Exit codes:", "roundtrip-trace/1");
         for (FailureClass f : FailureClass.values()) {
@@ -95,7 +80,7 @@ class TraceCommandTest {
 
     @Test
     void theWaterfallShowsEveryPhaseAndTheServersTiming() {
-        Result r = run("trace", httpUrl(), "--color", "never");
+        CliTest.Result r = CliTest.run("trace", httpUrl(), "--color", "never");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("GET " + httpUrl() + "  ->  200", "tcp ", "cleartext (http://): no TLS",
                 "no lookup: the address is an IP literal", "request ", "wait ", "download ", "app", "server-timing");
@@ -104,7 +89,7 @@ class TraceCommandTest {
 
     @Test
     void jsonHasCurlsMarksAndRepeatReusesTheConnection() throws Exception {
-        Result r = run("trace", httpsUrl(), "--cacert", ca.certificatePem().toString(), "--json", "--repeat", "2");
+        CliTest.Result r = CliTest.run("trace", httpsUrl(), "--cacert", ca.certificatePem().toString(), "--json", "--repeat", "2");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode doc = new ObjectMapper().readTree(r.out());
         assertThat(doc.get("schema").asText()).isEqualTo("roundtrip-trace/1");
@@ -121,7 +106,7 @@ class TraceCommandTest {
     @Test
     void harFileIsWrittenBesideTheWaterfall() throws Exception {
         Path har = dir.resolve("trace.har");
-        Result r = run("trace", httpUrl(), "--har", har.toString(), "--repeat", "3", "--no-reuse");
+        CliTest.Result r = CliTest.run("trace", httpUrl(), "--har", har.toString(), "--repeat", "3", "--no-reuse");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("run 3 of 3", "connection #3 new").doesNotContain("reused");
         assertThat(r.err()).contains("HAR written to " + har);
@@ -134,7 +119,7 @@ class TraceCommandTest {
     void aRefusedConnectionExits20NamingThePhaseAndTime() throws IOException {
         try (Socket boundOnly = new Socket()) {
             boundOnly.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            Result r = run("trace", "http://127.0.0.1:" + boundOnly.getLocalPort() + "/");
+            CliTest.Result r = CliTest.run("trace", "http://127.0.0.1:" + boundOnly.getLocalPort() + "/");
             assertThat(r.exitCode()).isEqualTo(20);
             assertThat(r.err()).containsPattern("roundtrip trace: failed in tcp after [0-9.]+ ms: TCP connect to 127.0.0.1:"
                     + boundOnly.getLocalPort() + ": connection refused");
@@ -144,7 +129,7 @@ class TraceCommandTest {
 
     @Test
     void aCertificateForAnotherNameExits32AndListsItsNames() {
-        Result r = run("trace", "https://api.example.com/users", "--connect-to", "api.example.com:443:127.0.0.1:" + https.getAddress().getPort(),
+        CliTest.Result r = CliTest.run("trace", "https://api.example.com/users", "--connect-to", "api.example.com:443:127.0.0.1:" + https.getAddress().getPort(),
                 "--cacert", ca.certificatePem().toString());
         assertThat(r.exitCode()).isEqualTo(32);
         assertThat(r.err()).contains("failed in tls", "certificate is not valid for api.example.com: it names 127.0.0.1");
@@ -152,26 +137,26 @@ class TraceCommandTest {
 
     @Test
     void insecureAcceptsTheCertificateAnyway() {
-        Result r = run("trace", "https://api.example.com/users", "--connect-to", "api.example.com:443:127.0.0.1:" + https.getAddress().getPort(),
+        CliTest.Result r = CliTest.run("trace", "https://api.example.com/users", "--connect-to", "api.example.com:443:127.0.0.1:" + https.getAddress().getPort(),
                 "--insecure", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
     }
 
     @Test
     void usageErrorsExit2WithWhatIsWrong() {
-        Result both = run("trace", httpUrl(), "--json", "--har", dir.resolve("x.har").toString());
+        CliTest.Result both = CliTest.run("trace", httpUrl(), "--json", "--har", dir.resolve("x.har").toString());
         assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.err()).contains("--json and --har are mutually exclusive");
 
-        Result badRule = run("trace", httpUrl(), "--connect-to", "nonsense");
+        CliTest.Result badRule = CliTest.run("trace", httpUrl(), "--connect-to", "nonsense");
         assertThat(badRule.exitCode()).isEqualTo(2);
         assertThat(badRule.err()).contains("--connect-to 'nonsense': expected HOST:PORT:ADDR:PORT");
 
-        Result badHttp = run("trace", httpUrl(), "--http", "3");
+        CliTest.Result badHttp = CliTest.run("trace", httpUrl(), "--http", "3");
         assertThat(badHttp.exitCode()).isEqualTo(2);
         assertThat(badHttp.err()).contains("--http '3': expected 1.1 or 2");
 
-        Result badResolver = run("trace", httpUrl(), "--resolver", "not-an-address");
+        CliTest.Result badResolver = CliTest.run("trace", httpUrl(), "--resolver", "not-an-address");
         assertThat(badResolver.exitCode()).isEqualTo(2);
         assertThat(badResolver.err()).contains("--resolver: expected 'system' or ADDR[:PORT]");
     }

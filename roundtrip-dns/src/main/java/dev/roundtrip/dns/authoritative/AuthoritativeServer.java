@@ -55,13 +55,10 @@ public final class AuthoritativeServer implements Service {
     public CompletableFuture<List<BoundAddress>> start() {
         CompletableFuture<List<BoundAddress>> started = new CompletableFuture<>();
         try {
-            InetSocketAddress real = listener.bind(config.network().bindAddress(config.listen()));
-            InetSocketAddress lab = config.listen().getPort() == 0 ? real : config.listen();
+            List<BoundAddress> bound = listener.bind(config.network(), config.listen());
             health = Health.serving();
-            log.info("{}: serving {} zone(s) on {}", config.name(), config.zones().size(), real);
-            started.complete(List.of(
-                    new BoundAddress(DnsProtocol.UDP.label(), lab, real),
-                    new BoundAddress(DnsProtocol.TCP.label(), lab, real)));
+            log.info("{}: serving {} zone(s) on {}", config.name(), config.zones().size(), bound.getFirst().real());
+            started.complete(bound);
         } catch (Exception e) {
             health = new Health(Health.Status.FAILED, String.valueOf(e.getMessage()));
             listener.close(0);

@@ -107,13 +107,10 @@ public final class RecursiveResolver implements Service {
         client = new DnsClient(transport, upstreamGroup, config.clock());
         iterator = new IterativeResolver(config, cache, selection, client);
         try {
-            InetSocketAddress real = listener.bind(config.network().bindAddress(config.listen()));
-            InetSocketAddress lab = config.listen().getPort() == 0 ? real : config.listen();
+            List<BoundAddress> bound = listener.bind(config.network(), config.listen());
             health = Health.serving();
-            log.info("{}: resolving on {} from {} root server(s)", config.name(), real, config.rootServers().size());
-            started.complete(List.of(
-                    new BoundAddress(DnsProtocol.UDP.label(), lab, real),
-                    new BoundAddress(DnsProtocol.TCP.label(), lab, real)));
+            log.info("{}: resolving on {} from {} root server(s)", config.name(), bound.getFirst().real(), config.rootServers().size());
+            started.complete(bound);
         } catch (Exception e) {
             health = new Health(Health.Status.FAILED, String.valueOf(e.getMessage()));
             listener.close(0);

@@ -1,5 +1,7 @@
 package dev.roundtrip.dns.transport;
 
+import dev.roundtrip.core.net.Network;
+import dev.roundtrip.core.service.BoundAddress;
 import dev.roundtrip.http.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -53,6 +55,17 @@ public final class DnsListener implements AutoCloseable {
         this.name = name;
         this.handler = handler;
         this.limits = limits;
+    }
+
+    /**
+     * Binds UDP and TCP where {@code network} maps {@code listen} and returns the two addresses a
+     * DNS {@link dev.roundtrip.core.service.Service} reports: the lab address users ask for (the
+     * real one when port 0 was asked), and the socket actually bound.
+     */
+    public List<BoundAddress> bind(Network network, InetSocketAddress listen) throws Exception {
+        InetSocketAddress real = bind(network.bindAddress(listen));
+        InetSocketAddress lab = listen.getPort() == 0 ? real : listen;
+        return List.of(new BoundAddress(DnsProtocol.UDP.label(), lab, real), new BoundAddress(DnsProtocol.TCP.label(), lab, real));
     }
 
     /**
