@@ -1,9 +1,7 @@
 package dev.roundtrip.edge.balance;
 
 import dev.roundtrip.edge.cluster.Endpoint;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
 /**
@@ -15,25 +13,7 @@ public final class PeakEwmaPolicy implements BalancePolicy {
 
     @Override
     public Endpoint pick(List<Endpoint> endpoints, Predicate<Endpoint> usable, String hashKey) {
-        List<Endpoint> candidates = new ArrayList<>(endpoints.size());
-        for (Endpoint e : endpoints) {
-            if (usable.test(e)) {
-                candidates.add(e);
-            }
-        }
-        int n = candidates.size();
-        if (n <= 1) {
-            return n == 0 ? null : candidates.getFirst();
-        }
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        int a = random.nextInt(n);
-        int b = random.nextInt(n - 1);
-        if (b >= a) {
-            b++;
-        }
-        Endpoint ea = candidates.get(a);
-        Endpoint eb = candidates.get(b);
-        return cost(eb) < cost(ea) ? eb : ea;
+        return PowerOfTwoChoices.pick(endpoints, usable, PeakEwmaPolicy::cost);
     }
 
     static double cost(Endpoint e) {
