@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
                 LbCommand.class,
                 AppCommand.class,
                 CaCommand.class,
+                dev.roundtrip.cli.lab.LabCommand.class,
         },
         footer = {"", "Start with: roundtrip demo", "Details of one command: roundtrip help COMMAND"})
 public final class Main implements Runnable {

@@ -124,6 +124,9 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--har", paramLabel = "FILE", description = "Also write the requests as a HAR 1.2 file.")
     Path har;
 
+    @Option(names = "--json-file", paramLabel = "FILE", description = "Also write the JSON (as --json prints it) to FILE, beside the waterfall.")
+    Path jsonFile;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "Longest each phase (DNS, connect, TLS, response) may take; default ${DEFAULT-VALUE}.")
     double timeoutSeconds;
@@ -176,12 +179,10 @@ final class TraceCommand implements Callable<Integer> {
         }
         out.flush();
         if (har != null) {
-            try {
-                Files.writeString(har, Har.render(runs), StandardCharsets.UTF_8);
-                spec.commandLine().getErr().println("HAR written to " + har);
-            } catch (IOException e) {
-                throw new CommandFailure(1, "cannot write " + har + ": " + e.getMessage());
-            }
+            write(har, Har.render(runs), "HAR");
+        }
+        if (jsonFile != null) {
+            write(jsonFile, TraceJson.render(runs), "JSON");
         }
         for (TraceResult r : runs) {
             if (!r.succeeded()) {
@@ -192,6 +193,15 @@ final class TraceCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private void write(Path file, String text, String what) {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+            spec.commandLine().getErr().println(what + " written to " + file);
+        } catch (IOException e) {
+            throw new CommandFailure(1, "cannot write " + file + ": " + e.getMessage());
+        }
     }
 
     private TraceRequest request() {

@@ -21,16 +21,21 @@ import java.util.List;
  * load and validate the file, build every service, start them in order with a progress line each.
  * Every failure becomes one clear {@link CommandFailure} line, never a stack trace.
  */
-final class Launch {
+public final class Launch {
     static final String DEFAULT_TOPOLOGY = "dev/roundtrip/cli/default-topology.yaml";
 
     private Launch() {}
 
     /** The default topology's YAML text, as shipped. */
-    static String defaultTopologyText() {
-        try (InputStream in = Launch.class.getClassLoader().getResourceAsStream(DEFAULT_TOPOLOGY)) {
+    public static String defaultTopologyText() {
+        return resourceText(DEFAULT_TOPOLOGY);
+    }
+
+    /** A topology shipped in the jar, as text. */
+    public static String resourceText(String resource) {
+        try (InputStream in = Launch.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("the default topology is missing from the jar: " + DEFAULT_TOPOLOGY);
+                throw new IllegalStateException("a built-in topology is missing from the jar: " + resource);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -44,22 +49,28 @@ final class Launch {
      * @param source names it in messages: the file, or "default topology"
      * @param baseDir where its relative file names (zone files) are found
      */
-    record Loaded(Topology topology, String source, Path baseDir) {}
+    public record Loaded(Topology topology, String source, Path baseDir) {}
 
     /** Loads {@code config}, or the default topology when it is null. */
-    static Loaded load(Path config) {
+    public static Loaded load(Path config) {
         try {
             if (config == null) {
-                try (InputStream in = Launch.class.getClassLoader().getResourceAsStream(DEFAULT_TOPOLOGY)) {
-                    return new Loaded(new TopologyLoader().load(in, "default topology"), "default topology", Path.of("").toAbsolutePath());
-                }
+                return loadResource(DEFAULT_TOPOLOGY, "default topology");
             }
             Path absolute = config.toAbsolutePath();
             return new Loaded(new TopologyLoader().load(config), config.toString(), absolute.getParent());
         } catch (TopologyException e) {
             throw new CommandFailure(2, e.getMessage());
-        } catch (IOException e) {
-            throw new CommandFailure(1, "cannot read the topology: " + e.getMessage());
+        }
+    }
+
+    /** Loads a topology shipped in the jar; {@code source} names it in messages. */
+    public static Loaded loadResource(String resource, String source) {
+        try {
+            return new Loaded(new TopologyLoader().load(new java.io.ByteArrayInputStream(resourceText(resource).getBytes(StandardCharsets.UTF_8)), source),
+                    source, Path.of("").toAbsolutePath());
+        } catch (TopologyException e) {
+            throw new CommandFailure(2, e.getMessage());
         }
     }
 

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class TopologyLoader {
-    private static final Set<String> TOP_KEYS = Set.of("name", "hosts");
+    private static final Set<String> TOP_KEYS = Set.of("name", "hosts", "regions", "links", "paths", "seed");
     private static final Set<String> HOST_KEYS = Set.of("name", "address", "region", "services");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\\.?");
 
@@ -107,7 +107,13 @@ public final class TopologyLoader {
             }
             hosts.add(host);
         }
-        return new Topology(name, hosts);
+        ObjectNode geography = yaml.createObjectNode();
+        for (String key : Topology.GEOGRAPHY_KEYS) {
+            if (root.has(key)) {
+                geography.set(key, root.get(key));
+            }
+        }
+        return new Topology(name, hosts, geography);
     }
 
     private Host parseHost(JsonNode node, String path) {

@@ -69,7 +69,7 @@ class TopologyLoaderTest {
     @Test
     void structuralErrorsNameTheField() {
         assertThatThrownBy(() -> load("name: x\n")).hasMessage("topo.yaml: hosts: expected a non-empty list of hosts, found nothing");
-        assertThatThrownBy(() -> load("name: x\nhost: []\n")).hasMessage("topo.yaml: host: unknown key (allowed: hosts, name)");
+        assertThatThrownBy(() -> load("name: x\nhost: []\n")).hasMessage("topo.yaml: host: unknown key (allowed: hosts, links, name, paths, regions, seed)");
         assertThatThrownBy(() -> load("hosts:\n  - address: 198.18.0.1\n")).hasMessage("topo.yaml: hosts[0].name: missing (required)");
         assertThatThrownBy(() -> load("hosts:\n  - name: a\n    address: 198.18.0.1\n    services: {type: app}\n"))
                 .hasMessage("topo.yaml: hosts[0].services: expected a list of services, found a mapping");
