@@ -91,7 +91,7 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    private void build() throws LabException {
+    private synchronized void build() throws LabException {
         String runId = spec.runId();
         try {
             RunRegistry.claim(runId);
@@ -274,7 +274,8 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    private void teardown() {
+    /** Synchronized with build(): a Ctrl-C during start waits for the step under way, then removes all. */
+    private synchronized void teardown() {
         if (wire != null) {
             wire.close();
         }

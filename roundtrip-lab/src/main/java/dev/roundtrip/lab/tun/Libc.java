@@ -65,6 +65,9 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO,
             Linker.Option.firstVariadicArg(1));
     private static final MethodHandle SETNS = bind("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle SETPRIORITY = bind("setpriority",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle GETEUID = bind("geteuid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -168,6 +171,19 @@ public final class Libc {
             return (int) SETNS.invokeExact(callState, fd, nsType);
         } catch (Throwable t) {
             throw new IllegalStateException("setns failed in the FFM call itself", t);
+        }
+    }
+
+    /**
+     * Sets the nice value of the calling thread only (Linux applies PRIO_PROCESS to a thread id):
+     * negative values need CAP_SYS_NICE.
+     */
+    public static int setThreadNice(MemorySegment callState, int nice) {
+        try {
+            int tid = (int) GETTID.invokeExact();
+            return (int) SETPRIORITY.invokeExact(callState, 0 /* PRIO_PROCESS */, tid, nice);
+        } catch (Throwable t) {
+            throw new IllegalStateException("setpriority failed in the FFM call itself", t);
         }
     }
 
