@@ -12,17 +12,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Wire fidelity and throughput, measured with iperf3 between two lab hosts (not a test: run by hand,
- * see the module README). Arguments: one-way delay in ms, then the iperf3 client arguments; prints
+ * see the module README). Arguments: {@code DELAY_MS [RATE_MBIT QUEUE_MS] -- IPERF3_CLIENT_ARGS...}; prints
  * iperf3's report and the wire's statistics.
  */
 public final class LabBenchmark {
     private LabBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        long delayMillis = Long.parseLong(args[0]);
-        List<String> clientArgs = List.of(args).subList(1, args.length);
+        List<String> all = List.of(args);
+        int separator = all.indexOf("--");
+        List<String> wire = separator < 0 ? all : all.subList(0, separator);
+        List<String> clientArgs = separator < 0 ? List.of() : all.subList(separator + 1, all.size());
+        PathSpec spec = PathSpec.delay(Duration.ofMillis(Long.parseLong(wire.get(0))));
+        if (wire.size() >= 3) {
+            spec = spec.withRate(Long.parseLong(wire.get(1)) * 1_000_000, Duration.ofMillis(Long.parseLong(wire.get(2))));
+        }
+        System.out.println("path (both directions): " + spec);
         try (Lab lab = Lab.start(new LabSpec("bench", List.of(LabHost.of("client", "198.18.0.1"), LabHost.of("server", "198.18.0.2")),
-                PathTable.uniform(PathSpec.delay(Duration.ofMillis(delayMillis))), 1, Optional.empty()))) {
+                PathTable.uniform(spec), 1, Optional.empty()))) {
             List<String> server = new ArrayList<>(lab.execPrefix("server"));
             server.addAll(List.of("iperf3", "-s", "-1", "-B", "198.18.0.2"));
             Process iperfServer = new ProcessBuilder(server).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -1,6 +1,9 @@
 package dev.roundtrip.lab.tun;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -65,10 +68,19 @@ public final class TunDevice implements AutoCloseable {
             MemorySegment state = Libc.newCallState(arena);
             int fd = Libc.open(state, arena.allocateFrom(DEVICE), Libc.O_RDWR | Libc.O_CLOEXEC);
             if (fd < 0) {
-                return "cannot open " + DEVICE + ": " + Libc.describe(Libc.errno(state));
+                return "cannot open " + DEVICE + ": " + Libc.describe(Libc.errno(state)) + mode();
             }
             Libc.close(state, fd);
             return "";
+        }
+    }
+
+    private static String mode() {
+        try {
+            return " (its mode is " + PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(DEVICE)))
+                    + "; without root it must be rw-rw-rw-)";
+        } catch (IOException | RuntimeException e) {
+            return " (" + e + ")";
         }
     }
 
