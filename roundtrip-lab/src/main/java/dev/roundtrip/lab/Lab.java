@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Inside a host: {@code lo} up, the lab addresses on {@value #DEVICE} (MTU {@value #MTU}, txqueuelen
  * {@value #TX_QUEUE_LENGTH}, IPv6 without link-local address or DAD), routes for 198.18.0.0/15 and
- * 2001:db8::/32 through the device and no default route, so nothing can leave the machine.
+ * 2001:db8::/32 through the device (each only when the host has an address of that family) and no
+ * default route, so nothing can leave the machine.
  *
  * <p>{@link #close()} removes everything (also from a shutdown hook on Ctrl-C); after a crash the TUN
  * devices vanish with the process and {@link #clean()} removes the namespaces.
@@ -164,8 +165,14 @@ public final class Lab implements AutoCloseable {
                     : "address add " + address.getHostAddress() + "/128 dev " + DEVICE + " nodad");
         }
         lines.add("link set dev " + DEVICE + " up");
-        lines.add("route add 198.18.0.0/15 dev " + DEVICE);
-        lines.add("route add 2001:db8::/32 dev " + DEVICE);
+        // A route only for the families the host has: an IPv4-only host then fails an IPv6 connect at once
+        // (network unreachable) and falls back, as on a real IPv4-only network, instead of timing out.
+        if (addresses.stream().anyMatch(a -> a instanceof Inet4Address)) {
+            lines.add("route add 198.18.0.0/15 dev " + DEVICE);
+        }
+        if (addresses.stream().anyMatch(a -> !(a instanceof Inet4Address))) {
+            lines.add("route add 2001:db8::/32 dev " + DEVICE);
+        }
         return lines;
     }
 

@@ -47,6 +47,8 @@ class LabLifecycleTest {
             assertThat(exec(lab, "a", "ip", "-o", "link", "show", "dev", Lab.DEVICE)).contains("mtu 1500", "qlen 5000");
             assertThat(exec(lab, "a", "ip", "route", "show")).contains("198.18.0.0/15 dev lab0").doesNotContain("default");
             assertThat(exec(lab, "a", "ip", "-6", "route", "show")).contains("2001:db8::/32 dev lab0").doesNotContain("default");
+            // b has no IPv6 address, so no IPv6 route: its IPv6 connects fail at once instead of timing out
+            assertThat(exec(lab, "b", "ip", "-6", "route", "show")).doesNotContain("2001:db8");
             assertThat(exec(lab, "a", "ip", "route", "get", "192.0.2.1")).contains("unreachable");
 
             // a packet to a lab address no host owns: counted and dropped by the wire
