@@ -106,10 +106,10 @@ class LabIT {
         JsonNode clients = new ObjectMapper().readTree(json).get("clients");
         for (JsonNode client : clients) {
             for (JsonNode phase : client.get("phases")) {
-                // Physics is a lower bound: nothing arrives before the configured delays allow (1.5 ms
-                // for clock granularity and the 1 ms jitter).
+                // Physics is a lower bound: nothing arrives before the configured delays allow, less the
+                // jitter (at most 1 ms on a 75 ms leg, under 2%) and clock granularity.
                 assertThat(phase.get("measured_ms").asDouble()).as(client.get("client") + " " + phase.get("phase"))
-                        .isGreaterThanOrEqualTo(phase.get("predicted_ms").asDouble() - 1.5);
+                        .isGreaterThanOrEqualTo(phase.get("predicted_ms").asDouble() * 0.98 - 0.5);
             }
         }
         // On the long path each handshake takes one round trip, not two. A second round trip could only
@@ -117,9 +117,9 @@ class LabIT {
         // for a busy machine's scheduling and the JVMs' cold code.
         JsonNode tokyoPhases = clients.get(0).get("phases");
         assertThat(clients.get(0).get("client").asText()).isEqualTo("tokyo-client");
-        assertThat(roundTrips(tokyoPhases, "tcp")).isGreaterThanOrEqualTo(0.99).isLessThan(2.0);
-        assertThat(roundTrips(tokyoPhases, "tls")).isGreaterThanOrEqualTo(0.99).isLessThan(2.0);
-        assertThat(roundTrips(tokyoPhases, "warm total")).isGreaterThanOrEqualTo(0.99).isLessThan(2.0);
+        assertThat(roundTrips(tokyoPhases, "tcp")).isGreaterThanOrEqualTo(0.97).isLessThan(2.0);
+        assertThat(roundTrips(tokyoPhases, "tls")).isGreaterThanOrEqualTo(0.97).isLessThan(2.0);
+        assertThat(roundTrips(tokyoPhases, "warm total")).isGreaterThanOrEqualTo(0.97).isLessThan(2.0);
         double tokyo = total(clients, "tokyo-client");
         double newYork = total(clients, "newyork-client");
         assertThat(tokyo).isGreaterThan(newYork + 3 * 140);
