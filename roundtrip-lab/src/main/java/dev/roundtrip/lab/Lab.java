@@ -136,7 +136,7 @@ public final class Lab implements AutoCloseable {
         }
         try {
             wire = Wire.start(endpoints, this::pathSpec, spec.seed());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // RuntimeException: the path table failed or gave no spec
             throw new LabException("start the wire", e.getMessage(), e);
         }
         log.info("lab {} up: {} hosts in namespaces {}", runId, spec.hosts().size(), namespaces.values());

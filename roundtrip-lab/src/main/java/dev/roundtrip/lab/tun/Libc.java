@@ -73,6 +73,7 @@ public final class Libc {
 
     private Libc() {}
 
+    @SuppressWarnings("restricted") // binding native functions is the point of this class
     private static MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
@@ -90,6 +91,7 @@ public final class Libc {
     }
 
     /** The C library's text for an errno, e.g. "Operation not permitted (errno 1)". */
+    @SuppressWarnings("restricted") // strerror returns a NUL-terminated string in libc's memory
     public static String describe(int errno) {
         try {
             MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
