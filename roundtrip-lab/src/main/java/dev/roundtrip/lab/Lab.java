@@ -18,7 +18,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +53,6 @@ public final class Lab implements AutoCloseable {
     private final List<String> createdNamespaces = new ArrayList<>();
     private final List<String> createdEtcDirs = new ArrayList<>();
     private final List<TunDevice> devices = new ArrayList<>();
-    private final Map<String, Integer> hostIndex = new HashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
     private boolean claimed;
@@ -64,7 +62,6 @@ public final class Lab implements AutoCloseable {
         this.spec = spec;
         for (int i = 0; i < spec.hosts().size(); i++) {
             String host = spec.hosts().get(i).name();
-            hostIndex.put(host, i);
             namespaces.put(host, RunRegistry.namespaceName(spec.runId(), i));
         }
         this.shutdownHook = Thread.ofPlatform().name("lab-" + spec.runId() + "-cleanup").unstarted(this::closeFromHook);
