@@ -18,7 +18,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +54,6 @@ public final class Lab implements AutoCloseable {
     private final List<String> createdNamespaces = new ArrayList<>();
     private final List<String> createdEtcDirs = new ArrayList<>();
     private final List<TunDevice> devices = new ArrayList<>();
-    private final Map<String, Integer> hostIndex = new HashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
     private boolean claimed;
@@ -65,7 +63,6 @@ public final class Lab implements AutoCloseable {
         this.spec = spec;
         for (int i = 0; i < spec.hosts().size(); i++) {
             String host = spec.hosts().get(i).name();
-            hostIndex.put(host, i);
             namespaces.put(host, RunRegistry.namespaceName(spec.runId(), i));
         }
         this.shutdownHook = Thread.ofPlatform().name("lab-" + spec.runId() + "-cleanup").unstarted(this::closeFromHook);
@@ -137,7 +134,7 @@ public final class Lab implements AutoCloseable {
         }
         try {
             wire = Wire.start(endpoints, this::pathSpec, spec.seed());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // RuntimeException: the path table failed or gave no spec
             throw new LabException("start the wire", e.getMessage(), e);
         }
         log.info("lab {} up: {} hosts in namespaces {}", runId, spec.hosts().size(), namespaces.values());

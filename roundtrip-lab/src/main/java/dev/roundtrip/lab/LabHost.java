@@ -3,6 +3,7 @@ package dev.roundtrip.lab;
 import dev.roundtrip.core.net.LabAddresses;
 
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -31,6 +32,6 @@ public record LabHost(String name, List<InetAddress> addresses) {
 
     /** A host from address literals, e.g. {@code LabHost.of("tokyo", "198.18.1.1", "2001:db8::1:1")}. */
     public static LabHost of(String name, String... literals) {
-        return new LabHost(name, java.util.Arrays.stream(literals).map(LabAddresses::parse).toList());
+        return new LabHost(name, Arrays.stream(literals).map(LabAddresses::parse).toList());
     }
 }

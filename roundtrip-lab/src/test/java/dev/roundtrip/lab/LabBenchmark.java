@@ -55,6 +55,7 @@ public final class LabBenchmark {
             }
             System.out.println("hosts: " + stats.hosts() + " no-buffer drops: " + stats.noBufferDrops());
             System.out.println("all paths lateness: " + stats.lateness());
+            System.out.println("JVM CPU time (wire, plus JVM start) " + ProcessHandle.current().info().totalCpuDuration().orElseThrow().toMillis() + " ms");
         }
     }
 }

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -27,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * IPv4 and IPv6, take one round trip of at least 100 ms.
  */
 class LabDelayTest {
+    private static final Logger log = LoggerFactory.getLogger(LabDelayTest.class);
     private static final Duration ONE_WAY = Duration.ofMillis(50);
     private static final long RTT_NANOS = 2 * ONE_WAY.toNanos();
     /** Generous for a busy 2-core machine, yet well below a second round trip (200 ms) or a SYN retransmit (1 s). */
@@ -67,6 +70,7 @@ class LabDelayTest {
                 }));
             }
             Collections.sort(nanos);
+            log.info("TCP connect to {} over 50 ms each way, ns: {}", serverAddress, nanos);
             assertThat(nanos.getFirst()).as("fastest connect, ns").isGreaterThanOrEqualTo(RTT_NANOS);
             assertThat(nanos.get(TRIES / 2)).as("median connect of %s, ns", nanos).isLessThan(RTT_NANOS + SLACK_NANOS);
         }
@@ -94,6 +98,7 @@ class LabDelayTest {
                     assertThat(new String(reply.getData(), 0, reply.getLength())).isEqualTo("ping " + i);
                 }
                 Collections.sort(nanos);
+                log.info("UDP round trip to {} over 50 ms each way, ns: {}", serverAddress, nanos);
                 assertThat(nanos.getFirst()).as("fastest round trip, ns").isGreaterThanOrEqualTo(RTT_NANOS);
                 assertThat(nanos.get(TRIES / 2)).as("median round trip of %s, ns", nanos).isLessThan(RTT_NANOS + SLACK_NANOS);
             }

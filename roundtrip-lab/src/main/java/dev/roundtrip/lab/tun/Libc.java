@@ -51,11 +51,13 @@ public final class Libc {
     private static final MethodHandle OPEN = bind("open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
-    // read/write only ever touch non-blocking fds, so they may skip the thread-state transition.
+    // read only copies a waiting packet off a non-blocking TUN ring, so it may skip the thread-state
+    // transition. write stays a normal call: writing into a TUN device runs the host's whole receive path
+    // and can be preempted for milliseconds, and a critical call would hold every safepoint that long.
     private static final MethodHandle READ = bind("read",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO, Linker.Option.critical(false));
     private static final MethodHandle WRITE = bind("write",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO, Linker.Option.critical(false));
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
     private static final MethodHandle IOCTL = bind("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle POLL = bind("poll",
@@ -73,6 +75,7 @@ public final class Libc {
 
     private Libc() {}
 
+    @SuppressWarnings("restricted") // binding native functions is the point of this class
     private static MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
@@ -90,6 +93,7 @@ public final class Libc {
     }
 
     /** The C library's text for an errno, e.g. "Operation not permitted (errno 1)". */
+    @SuppressWarnings("restricted") // strerror returns a NUL-terminated string in libc's memory
     public static String describe(int errno) {
         try {
             MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);

@@ -262,11 +262,12 @@ public final class Wire implements AutoCloseable {
                         Slot slot = free.isEmpty() ? scratch : free.pop();
                         int length = device.read(state, slot.segment);
                         if (length <= 0) {
-                            if (length < 0) {
-                                log.warn("lab wire: reading the TUN device of {} failed: {}",
-                                        endpoints.get(from).host(), Libc.describe(-length));
-                            }
                             recycle(free, slot, scratch);
+                            if (length < 0) { // a broken device would make poll return at once, forever
+                                log.warn("lab wire: reading the TUN device of {} failed: {}; no longer reading it",
+                                        endpoints.get(from).host(), Libc.describe(-length));
+                                pollFds.set(ValueLayout.JAVA_INT, from * stride, -1);
+                            }
                             break;
                         }
                         if (slot == scratch) {
