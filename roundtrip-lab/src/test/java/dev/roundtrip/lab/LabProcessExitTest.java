@@ -44,9 +44,18 @@ class LabProcessExitTest {
         child.destroyForcibly(); // SIGKILL: no hook runs
         assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(LabTesting.leftovers(runId)).hasSize(4);
-        // the TUN devices closed with the process, so the namespaces hold only lo
-        assertThat(Lab.clean()).contains("namespace rtlab-" + runId + "-0", "namespace rtlab-" + runId + "-1",
+        // the TUN devices closed with the process, so the namespaces hold only lo, and what the run started
+        // inside them lives on (as a host's services do when `lab up` is killed): clean stops it first
+        Process orphan = new ProcessBuilder("ip", "netns", "exec", "rtlab-" + runId + "-0", "sleep", "60").start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (dev.roundtrip.lab.ns.IpCommand.run("netns", "pids", "rtlab-" + runId + "-0").output().isBlank()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10); // until it has entered the namespace
+        }
+        assertThat(Lab.clean()).contains("1 process(es) left running in rtlab-" + runId + "-0 (stopped)",
+                "namespace rtlab-" + runId + "-0", "namespace rtlab-" + runId + "-1",
                 "/etc/netns/rtlab-" + runId + "-0", RunRegistry.pidFile(runId).toString());
+        assertThat(orphan.waitFor(10, TimeUnit.SECONDS)).as("the orphan was stopped").isTrue();
         assertThat(LabTesting.leftovers(runId)).isEmpty();
     }
 

@@ -29,7 +29,7 @@ final class LabCleanCommand implements Runnable {
         if (removed.isEmpty() && dead.isEmpty()) {
             out.println("nothing to clean: no namespace of a stopped lab run is left");
         } else {
-            removed.forEach(ns -> out.println("removed namespace " + ns));
+            removed.forEach(item -> out.println("removed " + item));
             dead.forEach(r -> out.println("forgot stopped run " + r.id()));
         }
         out.flush();

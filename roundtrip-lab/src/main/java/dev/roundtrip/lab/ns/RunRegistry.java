@@ -122,12 +122,46 @@ public final class RunRegistry {
      *
      * @return what was removed, e.g. "namespace rtlab-ab12-0"; failures are logged and listed with "failed"
      */
+    /**
+     * Stops what a dead run left running inside one of its namespaces (a host's services, when
+     * {@code lab up} was killed): SIGTERM, then SIGKILL after 5 s. Only processes inside a namespace
+     * named for a roundtrip run, which roundtrip started there.
+     */
+    private static int stopProcessesIn(String namespace) {
+        CommandResult pids = IpCommand.run("netns", "pids", namespace);
+        if (!pids.ok()) {
+            return 0;
+        }
+        List<ProcessHandle> processes = pids.output().lines().map(String::strip).filter(l -> l.matches("\\d+"))
+                .map(Long::parseLong).map(ProcessHandle::of).flatMap(Optional::stream).toList();
+        processes.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        for (ProcessHandle p : processes) {
+            while (p.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }
+        return processes.size();
+    }
+
     public static List<String> clean() {
         List<String> removed = new ArrayList<>();
         for (String namespace : list(NETNS_DIR)) {
             Optional<String> runId = runIdOf(namespace);
             if (runId.isEmpty() || ownerAlive(runId.get())) {
                 continue;
+            }
+            int stopped = stopProcessesIn(namespace);
+            if (stopped > 0) {
+                removed.add(stopped + " process(es) left running in " + namespace + " (stopped)");
             }
             CommandResult result = deleteNamespace(namespace);
             removed.add(result.ok() ? "namespace " + namespace : "failed to remove namespace " + namespace + ": " + result.describe());
