@@ -115,6 +115,7 @@ final class LbCommand implements Runnable {
             case PolicyConfig.PeakEwma e -> "peak-ewma";
             case PolicyConfig.HashHeader h -> "hash:header:" + h.header();
             case PolicyConfig.HashCookie c -> "hash:cookie:" + c.cookie();
+            case PolicyConfig.HashSourceIp s -> "hash:source-ip";
         };
     }
 
