@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
                 dev.roundtrip.cli.dns.DigCommand.class,
                 dev.roundtrip.cli.dns.DnsCommand.class,
                 LbCommand.class,
+                dev.roundtrip.cli.lab.LabCommand.class,
                 AppCommand.class,
                 CaCommand.class,
         },
