@@ -288,7 +288,8 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
             if (!fromClient) {
                 counters.upstreamResets.increment();
             }
-            if (cause instanceof IOException) {
+            // epoll reports a socket the client already tore down as an UncheckedIOException (epoll_ctl ENOENT) when reading resumes.
+            if (cause instanceof IOException || cause.getCause() instanceof IOException) {
                 log.debug("{} {}: {} connection to {} broke: {}", listener.name(), downstream.id(), fromClient ? "client" : "upstream",
                         endpoint.label(), cause.getMessage());
             } else {
