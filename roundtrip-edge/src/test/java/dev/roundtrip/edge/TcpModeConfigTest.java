@@ -54,7 +54,10 @@ class TcpModeConfigTest {
                 "policy: 'hash:cookie:session' needs HTTP, but mode tcp never reads headers or cookies (allowed at L4: "
                         + "round-robin, least-request (counts connections), peak-ewma (of connect times), hash:source-ip)");
         fails("listen: 127.0.0.1:7000\nmode: tcp\ntls: true\nbackends: [127.0.0.1:9001]",
-                "tls: unknown key (allowed: access_log, admin, backends, health_check, idle_timeout, limits, listen, mode, "
+                "tls: does not apply to mode tcp, which relays bytes without reading them (TLS terminates at the backends; "
+                        + "allowed with mode tcp: cluster, idle_timeout)");
+        fails("listen: 127.0.0.1:7000\nmode: tcp\nbackends: [127.0.0.1:9001]\nretries: 3",
+                "retries: unknown key (allowed: access_log, admin, backends, health_check, idle_timeout, limits, listen, mode, "
                         + "outlier_detection, policy, pool, proxy_protocol, retry_policy, timeouts, workers)");
         fails("backends: [127.0.0.1:9001]\nproxy_protocol: v1", "proxy_protocol: 'v1' is not a PROXY protocol version (allowed: none, v2)");
         fails("""
@@ -70,7 +73,12 @@ class TcpModeConfigTest {
         fails("""
                 listeners: [ { address: 127.0.0.1:7000, mode: tcp, cluster: app, routes: [ { cluster: app } ] } ]
                 clusters: [ { name: app, endpoints: [127.0.0.1:9001] } ]
-                """, "listeners[0].routes: unknown key (allowed: address, cluster, idle_timeout, mode, name)");
+                """, "listeners[0].routes: does not apply to mode tcp, which relays bytes without reading them (TLS terminates at the "
+                + "backends; allowed with mode tcp: cluster, idle_timeout)");
+        fails("""
+                listeners: [ { address: 127.0.0.1:7000, mode: tcp, timeout: 5s } ]
+                clusters: [ { name: app, endpoints: [127.0.0.1:9001] } ]
+                """, "listeners[0].timeout: unknown key (allowed: address, cluster, idle_timeout, mode, name)");
         fails("""
                 listeners: [ { address: 127.0.0.1:7000, mode: tcp } ]
                 clusters: [ { name: a, endpoints: [127.0.0.1:9001] }, { name: b, endpoints: [127.0.0.1:9002] } ]

@@ -145,6 +145,7 @@ public final class EdgeConfigParser {
         for (int i = 0; i < listenerNodes.size(); i++) {
             ConfigNode l = listenerNodes.get(i);
             if (tcpMode(l)) {
+                noHttpKeys(l, "tls", "http2", "routes");
                 l.onlyKeys(TCP_LISTENER_KEYS);
                 String cluster = l.has("cluster") || clusters.size() != 1 ? l.string("cluster") : clusters.getFirst().name();
                 InetSocketAddress address = l.address("address");
@@ -170,6 +171,9 @@ public final class EdgeConfigParser {
 
     private static EdgeConfig parseShort(ConfigNode n, InetSocketAddress defaultListen) {
         boolean tcp = tcpMode(n);
+        if (tcp) {
+            noHttpKeys(n, "tls", "server_names", "http2");
+        }
         String[] listenerKeys = tcp ? new String[] {"listen", "mode", "idle_timeout"} : new String[] {"listen", "mode", "tls", "server_names", "http2"};
         n.onlyKeys(concat(concat(CLUSTER_KEYS, listenerKeys), "backends", "admin", "limits", "workers", "access_log"));
         InetSocketAddress listen = n.has("listen") ? n.address("listen") : defaultListen;
@@ -245,6 +249,16 @@ public final class EdgeConfigParser {
                     new HashSet<>(r.list("retry_on_methods", ConfigNode::text))));
         }).orElse(RetryConfig.DEFAULTS);
         return wrap(c.path(), () -> new ClusterConfig(name, endpoints, policy, hc, od, ps, response, retry, proxyProtocol));
+    }
+
+    /** Keys of an HTTP listener in a listener in mode tcp: say why they cannot apply. */
+    private static void noHttpKeys(ConfigNode l, String... keys) {
+        for (String k : keys) {
+            if (l.has(k)) {
+                throw l.error(k, "does not apply to mode tcp, which relays bytes without reading them (TLS terminates at the backends; "
+                        + "allowed with mode tcp: cluster, idle_timeout)");
+            }
+        }
     }
 
     /** Whether a listener node says {@code mode: tcp} (L4); {@code http}, the default, routes requests. */
