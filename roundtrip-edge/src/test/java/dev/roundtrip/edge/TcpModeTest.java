@@ -222,6 +222,47 @@ class TcpModeTest {
     }
 
     @Test
+    void aBackendThatStopsReadingStopsTheClientInsteadOfFillingTheBalancer() throws Exception {
+        try (java.net.ServerSocket stalled = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             EdgeHarness edge = new EdgeHarness(ProxyTest.config(tcpConfig("", "127.0.0.1:" + stalled.getLocalPort())))) {
+            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return stalled.accept(); // held open, never read
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            long limit = 64L << 20;
+            java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+            try (Socket s = open(edge.port("tcp"))) {
+                Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                    byte[] chunk = new byte[64 * 1024];
+                    try {
+                        while (written.get() < limit) {
+                            s.getOutputStream().write(chunk);
+                            written.addAndGet(chunk.length);
+                        }
+                    } catch (IOException closed) {
+                        // the socket is closed when the test ends
+                    }
+                });
+                // Wait until the writer makes no progress for a second (bounded by 20 s): every buffer on the way is full.
+                long last = -1;
+                for (int i = 0; i < 40 && written.get() != last; i++) {
+                    last = written.get();
+                    Thread.sleep(500);
+                }
+                assertThat(written.get()).as("bytes the client could write while the backend read nothing").isLessThan(32L << 20);
+                assertThat(writer.isAlive()).as("the writer is blocked, not done").isTrue();
+                s.close();
+                writer.join(10_000);
+            } finally {
+                accepted.get(5, TimeUnit.SECONDS).close();
+            }
+        }
+    }
+
+    @Test
     void idleConnectionsAreClosedAfterTheIdleTimeout() throws Exception {
         try (TcpEchoBackend echo = new TcpEchoBackend(false);
              EdgeHarness edge = new EdgeHarness(ProxyTest.config("""
