@@ -85,7 +85,7 @@ final class LbCommand implements Runnable {
     List<String> backends = new ArrayList<>();
 
     @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "round-robin",
-            description = "round-robin, least-request, peak-ewma, hash:HEADER, cookie:NAME (default: ${DEFAULT-VALUE}).")
+            description = "round-robin, least-request, peak-ewma, hash:HEADER, cookie:NAME, hash:source-ip (--mode tcp) (default: ${DEFAULT-VALUE}).")
     String policy;
 
     @Option(names = "--health-check", paramLabel = "PATH", description = "Actively check each backend with GET PATH every 5 s.")

@@ -4,6 +4,7 @@ import dev.roundtrip.core.timeline.MonotonicClock;
 import dev.roundtrip.core.net.Network;
 import dev.roundtrip.edge.cluster.Cluster;
 import dev.roundtrip.edge.cluster.Endpoint;
+import dev.roundtrip.edge.cluster.RetryDecision;
 import dev.roundtrip.edge.config.PolicyConfig;
 import dev.roundtrip.edge.config.ProxyProtocol;
 import dev.roundtrip.http.Transport;
@@ -122,11 +123,18 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
             UpstreamFailure.Kind kind = cause instanceof ConnectTimeoutException ? UpstreamFailure.Kind.CONNECT_TIMEOUT : UpstreamFailure.Kind.CONNECT_REFUSED;
             cluster.failed(e, new UpstreamFailure(kind, "connect to " + e.label() + " failed: " + cause.getMessage()));
             log.debug("{} {}: connect to {} failed ({}), attempt {}", listener.name(), downstream.id(), e.label(), cause.getMessage(), attempts);
-            if (attempts <= cluster.config().retry().numRetries() && downstream.isActive() && cluster.tryRetry()) {
-                connect();
-            } else {
-                metrics.noEndpoint.increment();
-                downstream.close();
+            if (!downstream.isActive()) {
+                return; // the client left while we connected
+            }
+            // The L7 decision, unchanged: a failed connect sent nothing, so the method plays no part;
+            // num_retries and the retry budget do.
+            switch (RetryDecision.decide(kind, "CONNECT", attempts, cluster.config().retry(), false, cluster::tryRetry)) {
+                case RetryDecision.Retry r -> connect();
+                case RetryDecision.GiveUp g -> {
+                    log.debug("{} {}: closing the client connection: {}", listener.name(), downstream.id(), g.reason());
+                    metrics.noEndpoint.increment();
+                    downstream.close();
+                }
             }
             return;
         }
