@@ -14,7 +14,9 @@ import dev.roundtrip.edge.config.EdgeConfigParser;
 import dev.roundtrip.edge.config.HealthCheckConfig;
 import dev.roundtrip.edge.config.ListenerConfig;
 import dev.roundtrip.edge.config.PolicyConfig;
+import dev.roundtrip.edge.config.ProxyProtocol;
 import dev.roundtrip.edge.config.RouteConfig;
+import dev.roundtrip.edge.config.TcpProxyConfig;
 import dev.roundtrip.edge.config.TlsConfig;
 import dev.roundtrip.http.HttpLimits;
 import java.net.InetSocketAddress;
@@ -26,7 +28,7 @@ import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code roundtrip lb}: runs the L7 load balancer on this host until interrupted. */
+/** {@code roundtrip lb}: runs the load balancer (L7, or L4 with {@code --mode tcp}) on this host until interrupted. */
 @Command(name = "lb",
         mixinStandardHelpOptions = true,
         description = {
@@ -34,6 +36,9 @@ import picocli.CommandLine.Option;
                 "by ALPN; h2c in cleartext), keeps pooled keep-alive connections to the",
                 "backends, adds X-Forwarded-For, Forwarded, Via and Server-Timing: lb, and",
                 "retries a request on another backend when one fails before answering.",
+                "With --mode tcp it balances connections instead (L4): bytes are relayed",
+                "unchanged, TLS passes through to the backends, optionally after a PROXY v2",
+                "header (--proxy-protocol v2).",
                 "Quick form: --listen, --backend..., --policy. Full form (listeners, routes,",
                 "clusters): --config FILE.",
                 ""},
@@ -42,6 +47,8 @@ import picocli.CommandLine.Option;
                 "  roundtrip lb --backend 127.0.0.1:9001 --backend 127.0.0.1:9002",
                 "  roundtrip lb --tls --listen 127.0.0.1:8443 --backend 127.0.0.1:9001 \\",
                 "               --policy least-request --admin 127.0.0.1:9901",
+                "  roundtrip lb --mode tcp --listen 127.0.0.1:7443 --backend 127.0.0.1:8443 \\",
+                "               --backend 127.0.0.1:8444 --proxy-protocol v2",
                 "  roundtrip lb --config lb.yaml",
                 "",
                 "Exit codes: 0 stopped by a signal, 1 could not start,",
@@ -53,6 +60,14 @@ final class LbCommand implements Runnable {
 
     @Option(names = "--listen", paramLabel = "ADDR:PORT", description = "Where clients connect (default: 127.0.0.1:8080, or :8443 with --tls).")
     String listen;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "http",
+            description = "http (L7: requests are routed, retried, rewritten) or tcp (L4: connections are relayed as bytes) (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--proxy-protocol", paramLabel = "VERSION", defaultValue = "none",
+            description = "With --mode tcp: none, or v2 to tell each backend the client's address in a PROXY header (default: ${DEFAULT-VALUE}).")
+    String proxyProtocol;
 
     @Option(names = "--tls", description = "Terminate TLS (1.3, 1.2) with ALPN h2 and http/1.1.")
     boolean tls;
@@ -70,7 +85,7 @@ final class LbCommand implements Runnable {
     List<String> backends = new ArrayList<>();
 
     @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "round-robin",
-            description = "round-robin, least-request, peak-ewma, hash:HEADER, cookie:NAME (default: ${DEFAULT-VALUE}).")
+            description = "round-robin, least-request, peak-ewma, hash:HEADER, cookie:NAME, hash:source-ip (--mode tcp) (default: ${DEFAULT-VALUE}).")
     String policy;
 
     @Option(names = "--health-check", paramLabel = "PATH", description = "Actively check each backend with GET PATH every 5 s.")
@@ -115,6 +130,7 @@ final class LbCommand implements Runnable {
             case PolicyConfig.PeakEwma e -> "peak-ewma";
             case PolicyConfig.HashHeader h -> "hash:header:" + h.header();
             case PolicyConfig.HashCookie c -> "hash:cookie:" + c.cookie();
+            case PolicyConfig.HashSourceIp s -> "hash:source-ip";
         };
     }
 
@@ -138,6 +154,14 @@ final class LbCommand implements Runnable {
         if (cert != null && !tls) {
             tls = true;
         }
+        boolean tcp = switch (mode) {
+            case "http" -> false;
+            case "tcp" -> true;
+            default -> throw new CommandFailure(2, "--mode: '" + mode + "' is not a listener mode (allowed: http, tcp)");
+        };
+        if (tcp && (tls || noH2)) {
+            throw new CommandFailure(2, "--mode tcp passes bytes through (TLS included) to the backends: leave out --tls, --cert, --key, --no-h2");
+        }
         InetSocketAddress address = address("--listen", listen != null ? listen : tls ? "127.0.0.1:8443" : "127.0.0.1:8080");
         List<InetSocketAddress> endpoints = new ArrayList<>();
         for (String b : backends) {
@@ -150,7 +174,17 @@ final class LbCommand implements Runnable {
             } catch (EdgeConfigException e) {
                 throw new CommandFailure(2, "--policy: " + e.problem());
             }
-            ClusterConfig cluster = ClusterConfig.of("default", endpoints, p);
+            if (tcp && p.needsHttp()) {
+                throw new CommandFailure(2, "--policy: '" + policy + "' needs HTTP, but --mode tcp never reads headers or cookies (allowed with --mode tcp: "
+                        + PolicyConfig.ALLOWED_L4 + ")");
+            }
+            ProxyProtocol pp;
+            try {
+                pp = ProxyProtocol.parse(proxyProtocol);
+            } catch (EdgeConfigException e) {
+                throw new CommandFailure(2, "--proxy-protocol: " + e.problem());
+            }
+            ClusterConfig cluster = ClusterConfig.of("default", endpoints, p).withProxyProtocol(pp);
             if (healthPath != null) {
                 cluster = cluster.withHealthCheck(HealthCheckConfig.of(healthPath));
             }
@@ -161,7 +195,8 @@ final class LbCommand implements Runnable {
                 tlsConfig = Optional.of(new TlsConfig(List.of(new TlsConfig.Certificate(certNames,
                         Optional.ofNullable(cert), Optional.ofNullable(key))), Optional.empty()));
             }
-            ListenerConfig listener = new ListenerConfig("default", address, tlsConfig, !noH2, List.of(RouteConfig.catchAll("default")));
+            ListenerConfig listener = tcp ? ListenerConfig.tcp("default", address, "default", TcpProxyConfig.DEFAULT_IDLE_TIMEOUT)
+                    : new ListenerConfig("default", address, tlsConfig, !noH2, List.of(RouteConfig.catchAll("default")));
             Optional<AdminConfig> adminConfig = admin == null ? Optional.empty() : Optional.of(new AdminConfig(address("--admin", admin)));
             return new EdgeConfig(List.of(listener), List.of(cluster), adminConfig, HttpLimits.DEFAULTS, workers, !noAccessLog);
         } catch (EdgeConfigException e) {

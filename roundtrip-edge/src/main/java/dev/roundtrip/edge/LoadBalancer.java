@@ -14,6 +14,8 @@ import dev.roundtrip.edge.config.EdgeConfig;
 import dev.roundtrip.edge.config.ListenerConfig;
 import dev.roundtrip.edge.config.TlsConfig;
 import dev.roundtrip.edge.health.HealthChecker;
+import dev.roundtrip.edge.l4.TcpListener;
+import dev.roundtrip.edge.l4.TcpMetrics;
 import dev.roundtrip.edge.proxy.AccessLog;
 import dev.roundtrip.edge.proxy.ListenerContext;
 import dev.roundtrip.edge.proxy.ProxyHandler;
@@ -50,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * The article's "load balancer" hop: terminates TCP and TLS (h2 or http/1.1 by ALPN, h2c in
  * cleartext) on each listener, routes each request to a cluster, and proxies it over pooled
  * keep-alive connections to an endpoint picked by the cluster's policy, retrying on another
- * endpoint when an upstream fails before answering so the client does not see it. Serves metrics
- * and {@code /healthz} on the admin listener.
+ * endpoint when an upstream fails before answering so the client does not see it. A listener in
+ * mode tcp is a {@link TcpListener} instead (L4: connections relayed as bytes over the same
+ * clusters). Serves metrics and {@code /healthz} on the admin listener.
  *
  * <p>Threading: one acceptor thread and {@link EdgeConfig#workers()} event loops; a request and its
  * upstream connection stay on the loop of the downstream connection.
@@ -70,6 +73,7 @@ public final class LoadBalancer implements Service {
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<String, HttpServerInitializer> initializers = new LinkedHashMap<>();
     private final List<HealthChecker> checkers = new ArrayList<>();
+    private final List<TcpListener> tcpListeners = new ArrayList<>();
     private volatile Health.Status status = Health.Status.STARTING;
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
@@ -105,6 +109,11 @@ public final class LoadBalancer implements Service {
         return metrics;
     }
 
+    /** The connection metrics of the TCP-mode listener {@code listenerName}, or null when there is none. */
+    public TcpMetrics tcpMetrics(String listenerName) {
+        return tcpListeners.stream().filter(t -> t.name().equals(listenerName)).map(TcpListener::metrics).findFirst().orElse(null);
+    }
+
     /** The cluster named {@code name}, at run time. */
     public Cluster cluster(String clusterName) {
         return clusters.get(clusterName);
@@ -121,6 +130,12 @@ public final class LoadBalancer implements Service {
             AccessLog accessLog = new AccessLog(config.accessLog());
             List<CompletableFuture<BoundAddress>> bound = new ArrayList<>();
             for (ListenerConfig l : config.listeners()) {
+                if (l.tcpProxy().isPresent()) { // L4: connections relayed as bytes (dev.roundtrip.edge.l4)
+                    TcpListener tcp = new TcpListener(l, clusters.get(l.tcpProxy().get().cluster()), network, clock);
+                    tcpListeners.add(tcp);
+                    bound.add(tcp.bind(transport, acceptors, workers));
+                    continue;
+                }
                 Mapping<String, SslContext> tls = l.tls().isPresent() ? tlsMapping(l, l.tls().get()) : null;
                 ListenerContext context = new ListenerContext(l.name(), new Router(l.routes()), clusters, pools, metrics,
                         accessLog, clock, inFlight);
@@ -289,6 +304,7 @@ public final class LoadBalancer implements Service {
         for (Channel ch : open) {
             ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
+        tcpListeners.forEach(TcpListener::close);
         checkers.forEach(HealthChecker::stop);
         long deadline = System.nanoTime() + grace.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -351,6 +367,7 @@ public final class LoadBalancer implements Service {
                 .append(i.rejectedConnections()).append('\n'));
         gauge(out, "roundtrip_lb_requests_in_flight", "gauge", "Requests being proxied now.");
         out.append("roundtrip_lb_requests_in_flight ").append(inFlight.get()).append('\n');
+        TcpMetrics.render(tcpListeners.stream().map(TcpListener::metrics).toList(), out);
         return out.toString();
     }
 

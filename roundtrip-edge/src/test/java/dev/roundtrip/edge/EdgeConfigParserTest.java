@@ -88,7 +88,7 @@ class EdgeConfigParserTest {
         assertThatThrownBy(() -> EdgeConfigParser.fromTopology(host, bad, "topo.yaml"))
                 .isInstanceOf(dev.roundtrip.core.topology.TopologyException.class)
                 .hasMessage("topo.yaml: hosts[3].services[0].policy: 'random' is not a policy "
-                        + "(allowed: round-robin, least-request, peak-ewma, hash:header:NAME, hash:cookie:NAME)");
+                        + "(allowed: round-robin, least-request, peak-ewma, hash:header:NAME, hash:cookie:NAME, hash:source-ip)");
     }
 
     @Test
@@ -96,14 +96,14 @@ class EdgeConfigParserTest {
         fails("backends: [198.18.1.10:8080, 10.0.0.1:80]", "backends[1]: '10.0.0.1:80' is neither a lab address nor loopback"
                 + " (allowed: 198.18.0.0/15 or 2001:db8::/32, or 127.0.0.0/8 and ::1)");
         fails("backends: [198.18.1.10:8080]\npolicy: fastest",
-                "policy: 'fastest' is not a policy (allowed: round-robin, least-request, peak-ewma, hash:header:NAME, hash:cookie:NAME)");
+                "policy: 'fastest' is not a policy (allowed: round-robin, least-request, peak-ewma, hash:header:NAME, hash:cookie:NAME, hash:source-ip)");
         fails("backends: [198.18.1.10]", "backends[0]: '198.18.1.10': expected ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080"
                 + " (allowed: ADDR:PORT with an IP address, e.g. 198.18.0.10:443)");
         fails("backends: [198.18.1.10:80]\nhealth_check: { interval: 2x }",
                 "health_check.interval: '2x' is not a duration (allowed: e.g. 500ms, 2s, 1.5s, 1m)");
         fails("backends: [198.18.1.10:80]\nretry_policy: { num_retries: 50 }", "retry_policy.num_retries: '50' is outside 0-10");
         fails("backends: [198.18.1.10:80]\nbackend: [x]", "backend: unknown key (allowed: access_log, admin, backends, health_check, http2, "
-                + "limits, listen, outlier_detection, policy, pool, retry_policy, server_names, timeouts, tls, workers)");
+                + "limits, listen, mode, outlier_detection, policy, pool, proxy_protocol, retry_policy, server_names, timeouts, tls, workers)");
         fails("""
                 listeners: [ { address: 127.0.0.1:80, routes: [ { cluster: nope } ] } ]
                 clusters: [ { name: app, endpoints: [127.0.0.1:81] } ]

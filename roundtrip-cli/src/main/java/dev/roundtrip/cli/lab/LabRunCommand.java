@@ -7,8 +7,10 @@ import picocli.CommandLine.Spec;
 /** {@code roundtrip lab run SCENARIO}: the built-in experiments. */
 @Command(name = "run",
         mixinStandardHelpOptions = true,
-        description = {"Runs a built-in experiment in the lab and prints what it measured next to what theory says."},
-        subcommands = {TokyoVsNewYorkCommand.class})
+        description = {"Runs a built-in experiment and prints what it measured:",
+                "  tokyo-vs-newyork  one API from two cities, round trips measured against theory (needs the lab: root)",
+                "  failover          a backend killed under load behind an L4 and an L7 balancer (loopback, no privileges)"},
+        subcommands = {TokyoVsNewYorkCommand.class, FailoverCommand.class})
 final class LabRunCommand implements Runnable {
     @Spec
     CommandSpec spec;

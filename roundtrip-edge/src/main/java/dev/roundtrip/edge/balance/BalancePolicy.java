@@ -16,7 +16,7 @@ public interface BalancePolicy {
     /**
      * @param endpoints the cluster's endpoints, in configuration order
      * @param usable which of them may be picked now
-     * @param hashKey the request's hash key for hashing policies (header or cookie value), or null
+     * @param hashKey the request's hash key for hashing policies (header or cookie value, or the client's IP address), or null
      * @return the endpoint, or null when none is usable
      */
     Endpoint pick(List<Endpoint> endpoints, Predicate<Endpoint> usable, String hashKey);
@@ -29,6 +29,7 @@ public interface BalancePolicy {
             case PolicyConfig.PeakEwma p -> new PeakEwmaPolicy();
             case PolicyConfig.HashHeader h -> new RingHashPolicy(endpoints);
             case PolicyConfig.HashCookie c -> new RingHashPolicy(endpoints);
+            case PolicyConfig.HashSourceIp s -> new RingHashPolicy(endpoints);
         };
     }
 }

@@ -18,10 +18,12 @@ import java.util.Optional;
  * @param pool upstream connection pool per worker thread and endpoint (connect and idle timeouts included)
  * @param responseTimeout time from sending the request to the complete response; 504 after it
  * @param retry which failed requests are tried again on another endpoint, and how many
+ *     (for TCP listeners: how many other endpoints a failed connect moves on to)
+ * @param proxyProtocol whether TCP listeners send a PROXY protocol header first on each upstream connection
  */
 public record ClusterConfig(String name, List<InetSocketAddress> endpoints, PolicyConfig policy,
         Optional<HealthCheckConfig> healthCheck, OutlierDetectionConfig outlierDetection, PoolSettings pool,
-        Duration responseTimeout, RetryConfig retry) {
+        Duration responseTimeout, RetryConfig retry, ProxyProtocol proxyProtocol) {
 
     public ClusterConfig {
         endpoints = List.copyOf(endpoints);
@@ -36,6 +38,13 @@ public record ClusterConfig(String name, List<InetSocketAddress> endpoints, Poli
         }
     }
 
+    /** A cluster without PROXY protocol. */
+    public ClusterConfig(String name, List<InetSocketAddress> endpoints, PolicyConfig policy,
+            Optional<HealthCheckConfig> healthCheck, OutlierDetectionConfig outlierDetection, PoolSettings pool,
+            Duration responseTimeout, RetryConfig retry) {
+        this(name, endpoints, policy, healthCheck, outlierDetection, pool, responseTimeout, retry, ProxyProtocol.NONE);
+    }
+
     /** Defaults for everything but name, endpoints and policy. */
     public static ClusterConfig of(String name, List<InetSocketAddress> endpoints, PolicyConfig policy) {
         return new ClusterConfig(name, endpoints, policy, Optional.empty(), OutlierDetectionConfig.DEFAULTS,
@@ -43,22 +52,26 @@ public record ClusterConfig(String name, List<InetSocketAddress> endpoints, Poli
     }
 
     public ClusterConfig withHealthCheck(HealthCheckConfig hc) {
-        return new ClusterConfig(name, endpoints, policy, Optional.of(hc), outlierDetection, pool, responseTimeout, retry);
+        return new ClusterConfig(name, endpoints, policy, Optional.of(hc), outlierDetection, pool, responseTimeout, retry, proxyProtocol);
     }
 
     public ClusterConfig withResponseTimeout(Duration timeout) {
-        return new ClusterConfig(name, endpoints, policy, healthCheck, outlierDetection, pool, timeout, retry);
+        return new ClusterConfig(name, endpoints, policy, healthCheck, outlierDetection, pool, timeout, retry, proxyProtocol);
     }
 
     public ClusterConfig withPool(PoolSettings p) {
-        return new ClusterConfig(name, endpoints, policy, healthCheck, outlierDetection, p, responseTimeout, retry);
+        return new ClusterConfig(name, endpoints, policy, healthCheck, outlierDetection, p, responseTimeout, retry, proxyProtocol);
     }
 
     public ClusterConfig withOutlierDetection(OutlierDetectionConfig o) {
-        return new ClusterConfig(name, endpoints, policy, healthCheck, o, pool, responseTimeout, retry);
+        return new ClusterConfig(name, endpoints, policy, healthCheck, o, pool, responseTimeout, retry, proxyProtocol);
+    }
+
+    public ClusterConfig withProxyProtocol(ProxyProtocol p) {
+        return new ClusterConfig(name, endpoints, policy, healthCheck, outlierDetection, pool, responseTimeout, retry, p);
     }
 
     public ClusterConfig withRetry(RetryConfig r) {
-        return new ClusterConfig(name, endpoints, policy, healthCheck, outlierDetection, pool, responseTimeout, r);
+        return new ClusterConfig(name, endpoints, policy, healthCheck, outlierDetection, pool, responseTimeout, r, proxyProtocol);
     }
 }

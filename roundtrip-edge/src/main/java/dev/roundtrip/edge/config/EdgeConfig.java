@@ -10,7 +10,8 @@ import java.util.Set;
  * The whole load balancer, in Envoy's model: listeners (address, TLS, protocols) hold routes
  * (host and path-prefix match), routes name clusters, clusters hold endpoints and their policy,
  * health check, pool, timeouts and retry policy. Immutable; validated as a whole here (every route
- * names a cluster that exists, names are unique), field by field in each record.
+ * names a cluster that exists, names are unique, a TCP listener's cluster has a policy that works
+ * without HTTP), field by field in each record.
  *
  * @param listeners where clients connect; at least one
  * @param clusters the upstream groups routes send to; at least one
@@ -52,8 +53,33 @@ public record EdgeConfig(List<ListenerConfig> listeners, List<ClusterConfig> clu
                     throw new EdgeConfigException("listeners[" + i + "].routes[" + r + "].cluster",
                             "'" + cluster + "' is not a cluster (allowed: " + String.join(", ", clusterNames.stream().sorted().toList()) + ")");
                 }
+                if (clusterByName(clusters, cluster).policy() instanceof PolicyConfig.HashSourceIp) {
+                    throw new EdgeConfigException("listeners[" + i + "].routes[" + r + "].cluster", "'" + cluster
+                            + "' hashes on hash:source-ip, which only listeners in mode tcp apply (allowed for HTTP routes: " + PolicyConfig.ALLOWED
+                            .replace(", hash:source-ip", "") + ")");
+                }
+            }
+            if (l.tcpProxy().isPresent()) {
+                checkTcpCluster(clusters, clusterNames, l.tcpProxy().get().cluster(), "listeners[" + i + "].cluster");
             }
         }
+    }
+
+    /** A TCP listener's cluster exists and its policy does not need HTTP (checked here: the listener is parsed before the clusters are known). */
+    private static void checkTcpCluster(List<ClusterConfig> clusters, Set<String> names, String cluster, String at) {
+        if (!names.contains(cluster)) {
+            throw new EdgeConfigException(at, "'" + cluster + "' is not a cluster (allowed: " + String.join(", ", names.stream().sorted().toList()) + ")");
+        }
+        PolicyConfig policy = clusterByName(clusters, cluster).policy();
+        if (policy.needsHttp()) {
+            String spelled = policy instanceof PolicyConfig.HashHeader h ? "hash:header:" + h.header() : "hash:cookie:" + ((PolicyConfig.HashCookie) policy).cookie();
+            throw new EdgeConfigException(at, "cluster '" + cluster + "' has policy " + spelled
+                    + ", but a listener in mode tcp never reads headers or cookies (allowed at L4: " + PolicyConfig.ALLOWED_L4 + ")");
+        }
+    }
+
+    private static ClusterConfig clusterByName(List<ClusterConfig> clusters, String name) {
+        return clusters.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
     /** The cluster named {@code name}. */

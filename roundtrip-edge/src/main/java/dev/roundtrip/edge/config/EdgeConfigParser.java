@@ -38,6 +38,11 @@ import java.util.Optional;
  *     routes:
  *       - match: { hosts: ["*"], path_prefix: / }
  *         cluster: app
+ *   - name: raw                         # L4: connections relayed as bytes (TLS passes through)
+ *     address: 198.18.0.10:5432
+ *     mode: tcp                         # default http
+ *     cluster: db                       # instead of routes; default: the only cluster
+ *     idle_timeout: 1h                  # no byte either way for this long closes both sides
  * clusters:
  *   - name: app
  *     endpoints: [198.18.1.10:8080, 198.18.1.11:8080]
@@ -47,6 +52,7 @@ import java.util.Optional;
  *     pool: { max_connections: 1024, max_pending: 1024, idle_timeout: 30s, max_response_bytes: 64MiB }
  *     timeouts: { connect: 2s, response: 15s }
  *     retry_policy: { num_retries: 2, retry_on_methods: [POST], retry_budget: { budget_percent: 20, min_retries_per_second: 10 } }
+ *     proxy_protocol: v2                # TCP listeners send a PROXY v2 header upstream (default none)
  * admin: { address: 127.0.0.1:9901 }
  * limits: { max_request_line_bytes: 8KiB, max_header_bytes: 64KiB, max_body_bytes: 10MiB, header_read_timeout: 10s,
  *           idle_timeout: 60s, max_connections: 10000, max_concurrent_streams: 100, max_resets_per_window: 200, reset_window: 30s }
@@ -56,12 +62,15 @@ import java.util.Optional;
  * Short form (one listener, one cluster named "default"): {@code listen}, {@code tls},
  * {@code server_names} (names of the local-CA certificate), {@code backends}, {@code policy},
  * {@code health_check} and the cluster keys above, plus
- * {@code admin}, {@code limits}, {@code workers}, {@code access_log}. In a topology
+ * {@code admin}, {@code limits}, {@code workers}, {@code access_log}, and {@code mode: tcp} with
+ * {@code idle_timeout} for an L4 listener. In a topology
  * {@code listen} defaults to the service's own address.
  */
 public final class EdgeConfigParser {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final String[] CLUSTER_KEYS = {"policy", "health_check", "outlier_detection", "pool", "timeouts", "retry_policy"};
+    private static final String[] CLUSTER_KEYS = {"policy", "health_check", "outlier_detection", "pool", "timeouts", "retry_policy",
+        "proxy_protocol"};
+    private static final String[] TCP_LISTENER_KEYS = {"name", "address", "mode", "cluster", "idle_timeout"};
 
     private EdgeConfigParser() {}
 
@@ -134,7 +143,18 @@ public final class EdgeConfigParser {
         List<ListenerConfig> listeners = new ArrayList<>();
         List<ConfigNode> listenerNodes = n.list("listeners", l -> l);
         for (int i = 0; i < listenerNodes.size(); i++) {
-            ConfigNode l = listenerNodes.get(i).onlyKeys("name", "address", "tls", "http2", "routes");
+            ConfigNode l = listenerNodes.get(i);
+            if (tcpMode(l)) {
+                noHttpKeys(l, "tls", "http2", "routes");
+                l.onlyKeys(TCP_LISTENER_KEYS);
+                String cluster = l.has("cluster") || clusters.size() != 1 ? l.string("cluster") : clusters.getFirst().name();
+                InetSocketAddress address = l.address("address");
+                String name = l.string("name", "listener-" + i);
+                Duration idle = l.duration("idle_timeout", TcpProxyConfig.DEFAULT_IDLE_TIMEOUT);
+                listeners.add(wrap(l.path(), () -> ListenerConfig.tcp(name, address, cluster, idle)));
+                continue;
+            }
+            l.onlyKeys("name", "address", "mode", "tls", "http2", "routes");
             InetSocketAddress address = l.address("address");
             List<RouteConfig> routes = l.list("routes", EdgeConfigParser::route);
             if (routes.isEmpty() && clusters.size() == 1) {
@@ -150,7 +170,12 @@ public final class EdgeConfigParser {
     }
 
     private static EdgeConfig parseShort(ConfigNode n, InetSocketAddress defaultListen) {
-        n.onlyKeys(concat(CLUSTER_KEYS, "listen", "tls", "server_names", "http2", "backends", "admin", "limits", "workers", "access_log"));
+        boolean tcp = tcpMode(n);
+        if (tcp) {
+            noHttpKeys(n, "tls", "server_names", "http2");
+        }
+        String[] listenerKeys = tcp ? new String[] {"listen", "mode", "idle_timeout"} : new String[] {"listen", "mode", "tls", "server_names", "http2"};
+        n.onlyKeys(concat(concat(CLUSTER_KEYS, listenerKeys), "backends", "admin", "limits", "workers", "access_log"));
         InetSocketAddress listen = n.has("listen") ? n.address("listen") : defaultListen;
         if (listen == null) {
             throw n.error("listen", "is missing (allowed: ADDR:PORT, e.g. 127.0.0.1:8080; or use the full form with 'listeners')");
@@ -159,8 +184,14 @@ public final class EdgeConfigParser {
             throw n.error("backends", "is missing (allowed: a list of ADDR:PORT)");
         }
         ClusterConfig cluster = cluster(n, "default", n.list("backends", e -> ConfigNode.parseEndpoint(e.text(), e.path())));
-        ListenerConfig listener = wrap(n.path(), () -> new ListenerConfig("default", listen, tls(n, listen), n.bool("http2", true),
-                List.of(RouteConfig.catchAll("default"))));
+        if (tcp && cluster.policy().needsHttp()) {
+            throw n.error("policy", "'" + n.string("policy") + "' needs HTTP, but mode tcp never reads headers or cookies (allowed at L4: "
+                    + PolicyConfig.ALLOWED_L4 + ")");
+        }
+        ListenerConfig listener = tcp
+                ? wrap(n.path(), () -> ListenerConfig.tcp("default", listen, "default", n.duration("idle_timeout", TcpProxyConfig.DEFAULT_IDLE_TIMEOUT)))
+                : wrap(n.path(), () -> new ListenerConfig("default", listen, tls(n, listen), n.bool("http2", true),
+                        List.of(RouteConfig.catchAll("default"))));
         return wrap(n.path(), () -> new EdgeConfig(List.of(listener), List.of(cluster), admin(n), limits(n),
                 (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true)));
     }
@@ -200,6 +231,12 @@ public final class EdgeConfigParser {
                 timeouts.map(t -> t.duration("connect", dp.connectTimeout())).orElse(dp.connectTimeout()),
                 pool.map(p -> p.duration("idle_timeout", dp.idleTimeout())).orElse(dp.idleTimeout()),
                 (int) (long) pool.map(p -> p.bytes("max_response_bytes", dp.maxResponseBytes(), Integer.MAX_VALUE)).orElse((long) dp.maxResponseBytes()));
+        ProxyProtocol proxyProtocol;
+        try {
+            proxyProtocol = ProxyProtocol.parse(c.string("proxy_protocol", "none"));
+        } catch (EdgeConfigException e) {
+            throw c.error("proxy_protocol", e.problem());
+        }
         Duration response = timeouts.map(t -> t.duration("response", Duration.ofSeconds(15))).orElse(Duration.ofSeconds(15));
         RetryConfig retry = c.optChild("retry_policy").map(r -> {
             r.onlyKeys("num_retries", "retry_on_methods", "retry_budget");
@@ -211,7 +248,27 @@ public final class EdgeConfigParser {
                             .orElse((long) d.minRetriesPerSecond()),
                     new HashSet<>(r.list("retry_on_methods", ConfigNode::text))));
         }).orElse(RetryConfig.DEFAULTS);
-        return wrap(c.path(), () -> new ClusterConfig(name, endpoints, policy, hc, od, ps, response, retry));
+        return wrap(c.path(), () -> new ClusterConfig(name, endpoints, policy, hc, od, ps, response, retry, proxyProtocol));
+    }
+
+    /** Keys of an HTTP listener in a listener in mode tcp: say why they cannot apply. */
+    private static void noHttpKeys(ConfigNode l, String... keys) {
+        for (String k : keys) {
+            if (l.has(k)) {
+                throw l.error(k, "does not apply to mode tcp, which relays bytes without reading them (TLS terminates at the backends; "
+                        + "allowed with mode tcp: cluster, idle_timeout)");
+            }
+        }
+    }
+
+    /** Whether a listener node says {@code mode: tcp} (L4); {@code http}, the default, routes requests. */
+    private static boolean tcpMode(ConfigNode l) {
+        String mode = l.string("mode", "http");
+        return switch (mode) {
+            case "http" -> false;
+            case "tcp" -> true;
+            default -> throw l.error("mode", "'" + mode + "' is not a listener mode (allowed: http, tcp)");
+        };
     }
 
     private static RouteConfig route(ConfigNode r) {

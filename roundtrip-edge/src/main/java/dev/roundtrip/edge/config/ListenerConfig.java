@@ -1,27 +1,48 @@
 package dev.roundtrip.edge.config;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * One place clients connect to: an address, TLS or not, whether HTTP/2 is offered (ALPN h2 over
- * TLS; h2c upgrade and prior knowledge in cleartext), and the routes tried in order.
+ * TLS; h2c upgrade and prior knowledge in cleartext), and the routes tried in order. In TCP mode
+ * ({@code tcpProxy} present) it has no TLS and no routes: connections go to one cluster as bytes.
  *
  * @param name for metrics and logs
  * @param address the (lab) address to listen on; the {@code Network} maps it to a real socket
  * @param tls the TLS settings, empty for cleartext
  * @param http2 whether HTTP/2 is offered besides HTTP/1.1
- * @param routes tried in order; the first match wins; at least one
+ * @param routes tried in order; the first match wins; at least one (none in TCP mode)
+ * @param tcpProxy present for a listener in TCP mode (L4): the cluster its connections go to
  */
-public record ListenerConfig(String name, InetSocketAddress address, Optional<TlsConfig> tls, boolean http2, List<RouteConfig> routes) {
+public record ListenerConfig(String name, InetSocketAddress address, Optional<TlsConfig> tls, boolean http2, List<RouteConfig> routes,
+        Optional<TcpProxyConfig> tcpProxy) {
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
         routes = List.copyOf(routes);
-        if (routes.isEmpty()) {
+        if (tcpProxy.isPresent()) {
+            if (!routes.isEmpty()) {
+                throw new EdgeConfigException("routes", "a listener in mode tcp has no routes (allowed: cluster: NAME)");
+            }
+            if (tls.isPresent()) {
+                throw new EdgeConfigException("tls", "a listener in mode tcp passes TLS through to the backend (allowed: leave tls out)");
+            }
+        } else if (routes.isEmpty()) {
             throw new EdgeConfigException("routes", "is empty (at least one route is needed)");
         }
+    }
+
+    /** An HTTP listener (L7). */
+    public ListenerConfig(String name, InetSocketAddress address, Optional<TlsConfig> tls, boolean http2, List<RouteConfig> routes) {
+        this(name, address, tls, http2, routes, Optional.empty());
+    }
+
+    /** A listener in TCP mode (L4) relaying connections to {@code cluster}. */
+    public static ListenerConfig tcp(String name, InetSocketAddress address, String cluster, Duration idleTimeout) {
+        return new ListenerConfig(name, address, Optional.empty(), false, List.of(), Optional.of(new TcpProxyConfig(cluster, idleTimeout)));
     }
 }

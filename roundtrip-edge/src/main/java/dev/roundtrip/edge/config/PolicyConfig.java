@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** How a cluster picks an endpoint for a request. */
 public sealed interface PolicyConfig {
-    String ALLOWED = "round-robin, least-request, peak-ewma, hash:header:NAME, hash:cookie:NAME";
+    String ALLOWED = "round-robin, least-request, peak-ewma, hash:header:NAME, hash:cookie:NAME, hash:source-ip";
+    /** The policies a TCP listener can apply: it sees connections, not headers or cookies. */
+    String ALLOWED_L4 = "round-robin, least-request (counts connections), peak-ewma (of connect times), hash:source-ip";
 
     /** Each endpoint in turn. */
     record RoundRobin() implements PolicyConfig {}
@@ -26,8 +28,20 @@ public sealed interface PolicyConfig {
     record HashCookie(String cookie) implements PolicyConfig {}
 
     /**
+     * Consistent hashing on the client's IP address (HAProxy's {@code balance source}): the same
+     * client lands on the same endpoint. For TCP listeners only, where it is the one key there is.
+     */
+    record HashSourceIp() implements PolicyConfig {}
+
+    /** Whether the policy reads the HTTP request (a header or a cookie), which a TCP listener never parses. */
+    default boolean needsHttp() {
+        return this instanceof HashHeader || this instanceof HashCookie;
+    }
+
+    /**
      * Parses the command-line and YAML spelling: {@code round-robin}, {@code least-request}, {@code peak-ewma},
-     * {@code hash:header:NAME} (or {@code hash:NAME}), {@code cookie:NAME} (or {@code hash:cookie:NAME}).
+     * {@code hash:header:NAME} (or {@code hash:NAME}), {@code cookie:NAME} (or {@code hash:cookie:NAME}),
+     * {@code hash:source-ip} (a header of that name is {@code hash:header:source-ip}).
      */
     static PolicyConfig parse(String text) {
         String t = text.strip();
@@ -40,6 +54,9 @@ public sealed interface PolicyConfig {
         }
         if (lower.equals("peak-ewma") || lower.equals("peak_ewma")) {
             return new PeakEwma();
+        }
+        if (lower.equals("hash:source-ip") || lower.equals("hash:source_ip")) {
+            return new HashSourceIp();
         }
         String rest = null;
         boolean cookie = false;
