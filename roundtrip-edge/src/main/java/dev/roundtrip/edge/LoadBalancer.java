@@ -15,6 +15,7 @@ import dev.roundtrip.edge.config.ListenerConfig;
 import dev.roundtrip.edge.config.TlsConfig;
 import dev.roundtrip.edge.health.HealthChecker;
 import dev.roundtrip.edge.proxy.AccessLog;
+import dev.roundtrip.edge.proxy.DrainStarted;
 import dev.roundtrip.edge.proxy.ListenerContext;
 import dev.roundtrip.edge.proxy.ProxyHandler;
 import dev.roundtrip.edge.proxy.UpstreamPools;
@@ -69,6 +70,7 @@ public final class LoadBalancer implements Service {
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<String, HttpServerInitializer> initializers = new LinkedHashMap<>();
+    private HttpServerInitializer adminServer;
     private final List<HealthChecker> checkers = new ArrayList<>();
     private volatile Health.Status status = Health.Status.STARTING;
     private EventLoopGroup acceptors;
@@ -130,9 +132,9 @@ public final class LoadBalancer implements Service {
             }
             if (config.admin().isPresent()) {
                 HttpLimits adminLimits = new HttpLimits(8192, 16 * 1024, 1024, Duration.ofSeconds(5), Duration.ofSeconds(30), 64, 1, 10, Duration.ofSeconds(30));
-                HttpServerInitializer admin = new HttpServerInitializer(adminLimits, null, false,
+                adminServer = new HttpServerInitializer(adminLimits, null, false,
                         () -> new AdminHandler(this::metricsText, this::allClustersUsable, this::clustersText));
-                bound.add(bind(transport, config.admin().get().address(), admin, "admin"));
+                bound.add(bind(transport, config.admin().get().address(), adminServer, "admin"));
             }
             startHealthChecks(transport);
             return CompletableFuture.allOf(bound.toArray(CompletableFuture[]::new))
@@ -276,11 +278,19 @@ public final class LoadBalancer implements Service {
         });
     }
 
+    /**
+     * Drains and stops, in this order: close the listening sockets (new connections are refused),
+     * stop health checks, fire {@link DrainStarted} on every open downstream connection (HTTP/2 gets
+     * GOAWAY, idle HTTP/1.1 closes, busy HTTP/1.1 closes after its response; see
+     * {@link HttpServerInitializer#drain}), wait for in-flight requests and connections to finish
+     * until the grace deadline, close what is left, then close the upstream pools and the loops.
+     */
     private synchronized void release(Duration grace) {
         if (released) {
             return;
         }
         released = true;
+        long deadline = System.nanoTime() + grace.toNanos();
         List<Channel> open;
         synchronized (listeners) {
             open = new ArrayList<>(listeners);
@@ -290,15 +300,14 @@ public final class LoadBalancer implements Service {
             ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
         checkers.forEach(HealthChecker::stop);
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        List<HttpServerInitializer> servers = new ArrayList<>(initializers.values());
+        if (adminServer != null) {
+            servers.add(adminServer);
         }
+        DrainStarted event = new DrainStarted(grace);
+        servers.forEach(s -> s.drain(event, grace));
+        awaitDrained(servers, deadline);
+        servers.forEach(HttpServerInitializer::closeAll);
         if (pools != null) {
             pools.close();
         }
@@ -307,6 +316,35 @@ public final class LoadBalancer implements Service {
         }
         if (workers != null) {
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits until no request is in flight and no connection is open, or the deadline; logs progress every second. */
+    private void awaitDrained(List<HttpServerInitializer> servers, long deadlineNanos) {
+        long nextLog = System.nanoTime();
+        while (true) {
+            int requests = inFlight.get();
+            int connections = servers.stream().mapToInt(HttpServerInitializer::openConnections).sum();
+            long now = System.nanoTime();
+            if (requests == 0 && connections == 0) {
+                log.info("{} drained", name);
+                return;
+            }
+            if (now - deadlineNanos >= 0) {
+                log.info("{}: grace period over, closing {} connections with {} requests still in flight", name, connections, requests);
+                return;
+            }
+            if (now - nextLog >= 0) {
+                log.info("{} draining: {} connections open, {} requests in flight, {} ms left", name, connections, requests,
+                        TimeUnit.NANOSECONDS.toMillis(deadlineNanos - now));
+                nextLog = now + TimeUnit.SECONDS.toNanos(1);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
