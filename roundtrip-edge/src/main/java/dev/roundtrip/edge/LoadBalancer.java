@@ -164,6 +164,15 @@ public final class LoadBalancer implements Service {
         return current.clusters().get(clusterName);
     }
 
+    /** Where each listener listens now, by name (listeners a reload added included, removed ones not). */
+    public Map<String, BoundAddress> listening() {
+        Map<String, BoundAddress> out = new LinkedHashMap<>();
+        synchronized (listeners) {
+            listeners.forEach((n, r) -> out.put(n, r.address()));
+        }
+        return out;
+    }
+
     /**
      * Where {@link #reload()} and {@code POST /reload} read the configuration again (e.g. the
      * {@code --config} file); without one they answer {@link ReloadResult.Outcome#NO_SOURCE}.
