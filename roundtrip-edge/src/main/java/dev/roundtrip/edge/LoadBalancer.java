@@ -80,7 +80,8 @@ public final class LoadBalancer implements Service {
     private final EdgeMetrics metrics = new EdgeMetrics();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<String, RunningListener> listeners = new LinkedHashMap<>();
-    private final List<HttpServerInitializer> draining = new ArrayList<>();
+    /** The connections of listeners a reload removed, until they are drained. */
+    private final List<HttpServerInitializer> draining = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<Endpoint, HealthChecker> checkers = new HashMap<>();
     private final LongAdder reloadsApplied = new LongAdder();
     private final LongAdder reloadsRejected = new LongAdder();
@@ -494,7 +495,10 @@ public final class LoadBalancer implements Service {
             r.channel().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
             r.server().drain(new DrainStarted(RELOAD_DRAIN_GRACE), RELOAD_DRAIN_GRACE);
             draining.add(r.server());
-            workers.schedule(r.server()::closeAll, RELOAD_DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            workers.schedule(() -> {
+                r.server().closeAll();
+                draining.remove(r.server());
+            }, RELOAD_DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         }
         List<RunningListener> late = new ArrayList<>();
         String lateError = awaitBound(plan.bindAfterRemoval(), plan.bindAfterRemoval().stream().map(l -> openListener(l, gen)).toList(), late);
@@ -555,7 +559,6 @@ public final class LoadBalancer implements Service {
         }
         List<Channel> sockets = new ArrayList<>(open.stream().map(RunningListener::channel).toList());
         List<HttpServerInitializer> servers = new ArrayList<>(open.stream().map(RunningListener::server).toList());
-        servers.addAll(draining);
         if (adminServer != null) {
             servers.add(adminServer);
         }
@@ -569,6 +572,7 @@ public final class LoadBalancer implements Service {
         checkers.clear();
         DrainStarted event = new DrainStarted(grace);
         servers.forEach(s -> s.drain(event, grace));
+        servers.addAll(draining); // removed by a reload: draining already
         awaitDrained(servers, deadline);
         servers.forEach(HttpServerInitializer::closeAll);
         if (reloader != null) {
