@@ -66,6 +66,12 @@ import org.slf4j.LoggerFactory;
  * endpoint when an upstream fails before answering so the client does not see it. Serves metrics
  * and {@code /healthz} on the admin listener.
  *
+ * <p>Life cycle: {@link #stop} drains (listeners close, {@link DrainStarted} on every connection,
+ * HTTP/2 GOAWAY, idle HTTP/1.1 closed, requests in flight finish within the grace period);
+ * {@link #reload(EdgeConfig)} applies a new configuration to new requests without dropping a
+ * connection: each listener's request path reads one immutable {@link RouteTable} per request
+ * from its {@link ListenerContext}, and a reload swaps it whole.
+ *
  * <p>Threading: one acceptor thread and {@link EdgeConfig#workers()} event loops; a request and its
  * upstream connection stay on the loop of the downstream connection.
  */
