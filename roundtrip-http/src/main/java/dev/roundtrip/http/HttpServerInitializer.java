@@ -205,9 +205,9 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private void addHttp1Chain(ChannelPipeline p) {
         String before = p.get("last-resort") == null ? null : "last-resort";
         addBefore(p, before, "guard", new Http1RequestGuard(limits.headerReadTimeout()));
+        addBefore(p, before, "drain", new Http1DrainHandler());
         addBefore(p, before, "aggregator", new BodyLimitAggregator((int) limits.maxBodyBytes()));
         addBefore(p, before, "keep-alive", new HttpServerKeepAliveHandler());
-        addBefore(p, before, "drain", new Http1DrainHandler());
         addBefore(p, before, "handler", handlerFactory.get());
     }
 
