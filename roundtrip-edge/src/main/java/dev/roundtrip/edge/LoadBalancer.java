@@ -418,9 +418,9 @@ public final class LoadBalancer implements Service {
     }
 
     /**
-     * Applies {@code next} to new requests without dropping a connection: new listeners are bound
-     * first (when one cannot bind, nothing changes), then every kept listener's route table is
-     * swapped in one write, endpoints that are gone are retired (no new request; pooled
+     * Applies {@code next} to new requests without dropping a connection: certificates of kept TLS
+     * listeners are read again and new listeners are bound first (when one fails, nothing changes),
+     * then every kept listener's route table (and certificates) is swapped in one write, endpoints that are gone are retired (no new request; pooled
      * connections close when idle; health checks stop), new endpoints get health checks, and
      * removed listeners stop accepting and drain ({@link DrainStarted}, GOAWAY, idle connections
      * closed) within {@link #RELOAD_DRAIN_GRACE}. Endpoints kept by {@link ReloadPlan#keepsEndpoints}
@@ -457,6 +457,18 @@ public final class LoadBalancer implements Service {
         ReloadPlan plan = ReloadPlan.of(old.config(), next);
         Generation gen = build(old.number() + 1, next, old);
 
+        // 0. Certificates of the kept TLS listeners, read again (rotation without a restart).
+        Map<String, Mapping<String, SslContext>> certificates = new HashMap<>();
+        for (ListenerConfig l : plan.kept()) {
+            if (l.tls().isPresent()) {
+                try {
+                    certificates.put(l.name(), tlsMapping(l, l.tls().get()));
+                } catch (RuntimeException e) {
+                    return rejected("listener " + l.name() + ": TLS: " + e.getMessage());
+                }
+            }
+        }
+
         // 1. Bind the new listeners; when one fails, close the others and change nothing.
         List<RunningListener> opened = new ArrayList<>();
         String bindError = awaitBound(plan.bindFirst(), plan.bindFirst().stream().map(l -> openListener(l, gen)).toList(), opened);
@@ -472,6 +484,9 @@ public final class LoadBalancer implements Service {
             for (ListenerConfig l : plan.kept()) {
                 RunningListener r = listeners.get(l.name());
                 r.context().routes(routeTable(l, gen));
+                if (certificates.containsKey(l.name())) {
+                    r.server().certificates(certificates.get(l.name()));
+                }
                 listeners.put(l.name(), new RunningListener(l, r.context(), r.server(), r.channel(), r.address()));
             }
             for (ListenerConfig l : plan.removed()) {

@@ -190,6 +190,51 @@ class ReloadTest {
     }
 
     @Test
+    void aKeptTlsListenerServesTheRotatedCertificateToNewConnections(@TempDir Path dir) throws Exception {
+        dev.roundtrip.tls.LocalCa ca = dev.roundtrip.tls.LocalCa.loadOrCreate(dir.resolve("ca"));
+        Path cert = dir.resolve("lb.pem");
+        Path key = dir.resolve("lb-key.pem");
+        ca.issue(java.util.List.of("localhost")).writePem(cert, key);
+        try (TestBackend a = new TestBackend("a")) {
+            EdgeConfig config = ProxyTest.config("""
+                    listeners:
+                      - name: public
+                        address: 127.0.0.1:0
+                        tls: { certificates: [ { names: [localhost], cert: %s, key: %s } ] }
+                        routes: [{ match: { path_prefix: / }, cluster: app }]
+                    clusters: [{ name: app, endpoints: [%s] }]
+                    access_log: false
+                    """.formatted(cert, key, a.hostPort()));
+            try (EdgeHarness edge = new EdgeHarness(config)) {
+                int port = edge.port("https");
+                javax.net.ssl.SSLSocketFactory factory = dev.roundtrip.tls.TlsContexts.jdkClient(java.util.List.of(ca.certificate())).getSocketFactory();
+                javax.net.ssl.SSLSocket before = (javax.net.ssl.SSLSocket) factory.createSocket("127.0.0.1", port);
+                before.setSoTimeout(5000);
+                javax.net.ssl.SSLParameters sni = before.getSSLParameters();
+                sni.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName("localhost")));
+                before.setSSLParameters(sni);
+                assertThat(backendOf(before, "/")).isEqualTo("a");
+                var first = before.getSession().getPeerCertificates()[0];
+
+                ca.issue(java.util.List.of("localhost", "127.0.0.1")).writePem(cert, key); // other names: a new certificate
+                ReloadResult result = edge.lb.reload(config).get(20, TimeUnit.SECONDS);
+                assertThat(result.outcome()).as(result.message()).isEqualTo(ReloadResult.Outcome.APPLIED);
+
+                // A fresh client context: no TLS session to resume, a full handshake.
+                javax.net.ssl.SSLSocketFactory fresh = dev.roundtrip.tls.TlsContexts.jdkClient(java.util.List.of(ca.certificate())).getSocketFactory();
+                try (javax.net.ssl.SSLSocket after = (javax.net.ssl.SSLSocket) fresh.createSocket("127.0.0.1", port)) {
+                    after.setSoTimeout(5000);
+                    after.setSSLParameters(sni);
+                    assertThat(backendOf(after, "/")).isEqualTo("a");
+                    assertThat(after.getSession().getPeerCertificates()[0]).as("new connections get the new certificate").isNotEqualTo(first);
+                }
+                assertThat(backendOf(before, "/again")).as("the connection opened before the rotation carries on").isEqualTo("a");
+                before.close();
+            }
+        }
+    }
+
+    @Test
     void thePlanKeepsSocketsAndEndpointsThatDidNotChange() throws Exception {
         String cluster = "- { name: app, endpoints: [127.0.0.1:9001] }";
         String route = "- { match: { path_prefix: / }, cluster: app }";

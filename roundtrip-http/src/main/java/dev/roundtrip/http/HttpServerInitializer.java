@@ -64,7 +64,7 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private static final Logger log = LoggerFactory.getLogger(HttpServerInitializer.class);
 
     private final HttpLimits limits;
-    private final Mapping<? super String, ? extends SslContext> tls;
+    private volatile Mapping<? super String, ? extends SslContext> tls;
     private final boolean h2;
     private final Supplier<? extends ChannelHandler> handlerFactory;
     private final ConnectionCounter connections;
@@ -85,6 +85,20 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         this.h2 = h2;
         this.handlerFactory = Objects.requireNonNull(handlerFactory, "handlerFactory");
         this.connections = new ConnectionCounter(limits.maxConnections());
+    }
+
+    /**
+     * Offers {@code next} to TLS connections accepted from now on (certificate rotation on a
+     * reload); open connections keep the certificate they negotiated.
+     *
+     * @throws IllegalArgumentException when this server is cleartext or {@code next} is null: a
+     *     listener cannot switch between TLS and cleartext
+     */
+    public void certificates(Mapping<? super String, ? extends SslContext> next) {
+        if (tls == null || next == null) {
+            throw new IllegalArgumentException("a listener cannot switch between TLS and cleartext");
+        }
+        tls = next;
     }
 
     /** Downstream connections open now on the listeners using this initializer. */
@@ -163,6 +177,7 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
+        Mapping<? super String, ? extends SslContext> tls = this.tls;
         ch.attr(ConnectionInfo.KEY).set(new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
                 (InetSocketAddress) ch.localAddress(), tls != null, "", "http/1.1"));
         p.addLast("connections", connections);
