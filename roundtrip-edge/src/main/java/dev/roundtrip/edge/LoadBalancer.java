@@ -418,14 +418,15 @@ public final class LoadBalancer implements Service {
     }
 
     /**
-     * Applies {@code next} to new requests without dropping a connection: certificates of kept TLS
-     * listeners are read again and new listeners are bound first (when one fails, nothing changes),
-     * then every kept listener's route table (and certificates) is swapped in one write, endpoints that are gone are retired (no new request; pooled
-     * connections close when idle; health checks stop), new endpoints get health checks, and
-     * removed listeners stop accepting and drain ({@link DrainStarted}, GOAWAY, idle connections
-     * closed) within {@link #RELOAD_DRAIN_GRACE}. Endpoints kept by {@link ReloadPlan#keepsEndpoints}
-     * keep their health, latency average and ejection. Reloads run one at a time, off the caller's
-     * thread.
+     * Applies {@code next} to new requests without dropping a connection. First what can fail:
+     * the certificates of kept TLS listeners are read again and new listeners are bound (when one
+     * fails, nothing changes). Then the switch: every kept listener's route table (and
+     * certificates) is replaced in one write each. Then the clean-up: endpoints that are gone are
+     * retired (no new request; pooled connections close when idle; health checks stop), new
+     * endpoints get health checks, removed listeners stop accepting and drain ({@link DrainStarted},
+     * GOAWAY, idle connections closed) within {@link #RELOAD_DRAIN_GRACE}. Endpoints kept by
+     * {@link ReloadPlan#keepsEndpoints} keep their health, latency average, ejection and pools.
+     * Reloads run one at a time, off the caller's thread.
      */
     public CompletableFuture<ReloadResult> reload(EdgeConfig next) {
         return onReloader(() -> apply(next));
@@ -437,7 +438,14 @@ public final class LoadBalancer implements Service {
             return CompletableFuture.completedFuture(rejected("not serving (" + status + ")"));
         }
         try {
-            return CompletableFuture.supplyAsync(work, executor);
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return work.get();
+                } catch (RuntimeException e) {
+                    log.error("{}: reload failed", name, e);
+                    return rejected("reload failed: " + e);
+                }
+            }, executor);
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             return CompletableFuture.completedFuture(rejected("stopping"));
         }
