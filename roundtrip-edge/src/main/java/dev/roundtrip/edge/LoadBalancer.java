@@ -129,16 +129,13 @@ public final class LoadBalancer implements Service {
         List<Endpoint> all = new ArrayList<>();
         for (ClusterConfig c : config.clusters()) {
             Cluster old = previous == null ? null : previous.clusters().get(c.name());
-            List<Endpoint> reusable = old != null && ReloadPlan.keepsEndpoints(old.config(), c) ? new ArrayList<>(old.endpoints()) : new ArrayList<>();
+            boolean keep = old != null && ReloadPlan.keepsEndpoints(old.config(), c);
+            List<Endpoint> before = old == null ? new ArrayList<>() : new ArrayList<>(old.endpoints());
             List<Endpoint> endpoints = new ArrayList<>();
             for (InetSocketAddress address : c.endpoints()) {
-                Endpoint kept = reusable.stream().filter(e -> e.address().equals(address)).findFirst().orElse(null);
-                if (kept != null) {
-                    reusable.remove(kept);
-                    endpoints.add(kept);
-                } else {
-                    endpoints.add(Cluster.newEndpoint(nextEndpointId++, c, address));
-                }
+                Endpoint same = before.stream().filter(e -> e.address().equals(address)).findFirst().orElse(null);
+                before.remove(same);
+                endpoints.add(keep && same != null ? same : Cluster.newEndpoint(nextEndpointId++, c, address, same));
             }
             clusters.put(c.name(), new Cluster(c, endpoints, clock, old));
             all.addAll(endpoints);

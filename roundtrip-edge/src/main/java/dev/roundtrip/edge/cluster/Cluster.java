@@ -54,9 +54,17 @@ public final class Cluster {
         this.staleRetries = previous != null ? previous.staleRetries : new LongAdder();
     }
 
-    /** A new endpoint of this cluster's configuration at {@code address} (fresh health and latency). */
-    public static Endpoint newEndpoint(int id, ClusterConfig config, java.net.InetSocketAddress address) {
-        return new Endpoint(id, config.name(), address, new EndpointHealth(config.healthCheck().orElse(null), config.outlierDetection()));
+    /**
+     * A new endpoint of this cluster's configuration at {@code address}, with fresh health and
+     * latency; its ejection count continues from {@code replaced} (the endpoint at the same address
+     * that a reload replaces because its cluster's health or pool settings changed), if any.
+     */
+    public static Endpoint newEndpoint(int id, ClusterConfig config, java.net.InetSocketAddress address, Endpoint replaced) {
+        Endpoint e = new Endpoint(id, config.name(), address, new EndpointHealth(config.healthCheck().orElse(null), config.outlierDetection()));
+        if (replaced != null) {
+            e.ejectionsCounter.add(replaced.ejectionsCounter.sum());
+        }
+        return e;
     }
 
     public String name() {
