@@ -112,6 +112,69 @@ class DrainTest {
     }
 
     @Test
+    void aStopUnderLoadAnswersEveryRequestItForwarded() throws Exception {
+        Duration grace = Duration.ofSeconds(10);
+        int clients = 8;
+        int maxPerClient = 200;
+        try (TestBackend slow = new TestBackend("slow"); TestBackend fast = new TestBackend("fast");
+             EdgeHarness edge = new EdgeHarness(ProxyTest.config(twoClusters(fast, slow)))) {
+            slow.delayMillis = 100;
+            int port = edge.port("http");
+            java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger toldToClose = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger closedWhileIdle = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.List<String> unexpected = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+            for (int c = 0; c < clients; c++) {
+                pool.submit(() -> {
+                    try (Socket s = socket(port)) {
+                        for (int i = 0; i < maxPerClient; i++) {
+                            String r;
+                            try {
+                                send(s, "GET /slow/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n");
+                                r = readResponse(s.getInputStream());
+                            } catch (IOException closed) {
+                                r = "";
+                            }
+                            if (r.isEmpty()) {
+                                closedWhileIdle.incrementAndGet(); // closed between two requests: nothing was sent upstream
+                                return;
+                            }
+                            if (!r.startsWith("HTTP/1.1 200")) {
+                                unexpected.add(r.lines().findFirst().orElse(r));
+                                return;
+                            }
+                            ok.incrementAndGet();
+                            if (r.toLowerCase(Locale.ROOT).contains("connection: close")) {
+                                toldToClose.incrementAndGet();
+                                return;
+                            }
+                        }
+                    } catch (IOException e) {
+                        unexpected.add(e.toString());
+                    }
+                });
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (slow.requests.get() < 2 * clients) {
+                assertThat(System.nanoTime() - deadline).as("load running").isNegative();
+                Thread.sleep(10);
+            }
+            long t0 = System.nanoTime();
+            edge.lb.stop(grace).get(grace.toSeconds() + 10, TimeUnit.SECONDS);
+            long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            pool.shutdown();
+            assertThat(pool.awaitTermination(20, TimeUnit.SECONDS)).as("every client finished").isTrue();
+
+            assertThat(unexpected).as("no error answers, no truncated responses").isEmpty();
+            assertThat(ok.get()).as("every request that reached the backend was answered").isEqualTo(slow.requests.get());
+            assertThat(toldToClose.get() + closedWhileIdle.get()).as("every connection ended by the drain").isEqualTo(clients);
+            assertThat(toldToClose.get()).as("busy connections told Connection: close").isPositive();
+            assertThat(stopMillis).as("stop returns within the grace").isLessThan(grace.toMillis());
+        }
+    }
+
+    @Test
     void whatOutlivesTheGracePeriodIsClosed() throws Exception {
         Duration grace = Duration.ofMillis(800);
         try (TestBackend fast = new TestBackend("fast"); TestBackend slow = new TestBackend("slow");
