@@ -25,6 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import sun.misc.Signal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,6 +44,10 @@ import picocli.CommandLine.Option;
                 "header (--proxy-protocol v2).",
                 "Quick form: --listen, --backend..., --policy. Full form (listeners, routes,",
                 "clusters): --config FILE.",
+                "SIGHUP or POST /reload on the admin listener reads --config FILE again and",
+                "applies it to new requests without dropping connections (an invalid file is",
+                "rejected and the running configuration keeps serving). SIGTERM or Ctrl-C",
+                "drains: no new connections, requests in flight finish, HTTP/2 gets GOAWAY.",
                 ""},
         footer = {"",
                 "Examples:",
@@ -49,11 +56,14 @@ import picocli.CommandLine.Option;
                 "               --policy least-request --admin 127.0.0.1:9901",
                 "  roundtrip lb --mode tcp --listen 127.0.0.1:7443 --backend 127.0.0.1:8443 \\",
                 "               --backend 127.0.0.1:8444 --proxy-protocol v2",
-                "  roundtrip lb --config lb.yaml",
+                "  roundtrip lb --config lb.yaml      (then: kill -HUP PID to reload)",
                 "",
                 "Exit codes: 0 stopped by a signal, 1 could not start,",
                 "2 bad arguments or configuration."})
 final class LbCommand implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(LbCommand.class);
+    /** How long SIGTERM or Ctrl-C lets requests in flight finish. */
+    static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file in the full form (listeners, clusters, admin, limits).")
     Path config;
@@ -110,7 +120,12 @@ final class LbCommand implements Runnable {
     public void run() {
         EdgeConfig edge = buildConfig();
         LoadBalancer lb = new LoadBalancer("lb", edge, Network.host(), MonotonicClock.SYSTEM);
+        if (config != null) {
+            Path file = config;
+            lb.reloadFrom(() -> EdgeConfigParser.parseFile(file));
+        }
         ServiceGroup group = ServiceRunner.start(lb);
+        reloadOnSighup(lb);
         List<BoundAddress> bound = group.started().getFirst().addresses();
         var out = spec.commandLine().getOut();
         for (BoundAddress b : bound) {
@@ -120,7 +135,23 @@ final class LbCommand implements Runnable {
             out.println("cluster " + c.name() + ": " + c.endpoints().stream().map(HostPort::format).toList() + " (" + policyName(c.policy()) + ")");
         }
         out.flush();
-        ServiceRunner.runUntilStopped(() -> group.stopAll(Duration.ofSeconds(5)));
+        ServiceRunner.runUntilStopped(() -> {
+            log.info("stopping: draining connections for up to {} s", DRAIN_GRACE.toSeconds());
+            group.stopAll(DRAIN_GRACE);
+        });
+    }
+
+    /** SIGHUP reloads the configuration file (without one, the balancer says so in its log). */
+    private void reloadOnSighup(LoadBalancer lb) {
+        try {
+            Signal.handle(new Signal("HUP"), signal -> {
+                log.info("SIGHUP: {}", config != null ? "reloading " + config : "reload requested");
+                lb.reload();
+            });
+        } catch (IllegalArgumentException unsupported) {
+            // No SIGHUP on this platform (Windows): POST /reload on the admin listener still works.
+            log.debug("SIGHUP not available: {}", unsupported.getMessage());
+        }
     }
 
     private static String policyName(PolicyConfig p) {

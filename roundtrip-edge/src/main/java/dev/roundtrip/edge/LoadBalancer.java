@@ -11,15 +11,18 @@ import dev.roundtrip.edge.cluster.Cluster;
 import dev.roundtrip.edge.cluster.Endpoint;
 import dev.roundtrip.edge.config.ClusterConfig;
 import dev.roundtrip.edge.config.EdgeConfig;
+import dev.roundtrip.edge.config.EdgeConfigException;
 import dev.roundtrip.edge.config.ListenerConfig;
 import dev.roundtrip.edge.config.TlsConfig;
 import dev.roundtrip.edge.health.HealthChecker;
 import dev.roundtrip.edge.l4.TcpListener;
 import dev.roundtrip.edge.l4.TcpMetrics;
 import dev.roundtrip.edge.proxy.AccessLog;
+import dev.roundtrip.edge.proxy.DrainStarted;
 import dev.roundtrip.edge.proxy.ListenerContext;
 import dev.roundtrip.edge.proxy.ProxyHandler;
 import dev.roundtrip.edge.proxy.UpstreamPools;
+import dev.roundtrip.edge.route.RouteTable;
 import dev.roundtrip.edge.route.Router;
 import dev.roundtrip.http.HttpLimits;
 import dev.roundtrip.http.HttpServer;
@@ -38,13 +41,23 @@ import io.netty.util.Mapping;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,42 +69,82 @@ import org.slf4j.LoggerFactory;
  * mode tcp is a {@link TcpListener} instead (L4: connections relayed as bytes over the same
  * clusters). Serves metrics and {@code /healthz} on the admin listener.
  *
+ * <p>Life cycle: {@link #stop} drains (listeners close, {@link DrainStarted} on every connection,
+ * HTTP/2 GOAWAY, idle HTTP/1.1 closed, requests in flight finish within the grace period);
+ * {@link #reload(EdgeConfig)} applies a new configuration to new requests without dropping a
+ * connection: each listener's request path reads one immutable {@link RouteTable} per request
+ * from its {@link ListenerContext}, and a reload swaps it whole.
+ *
  * <p>Threading: one acceptor thread and {@link EdgeConfig#workers()} event loops; a request and its
  * upstream connection stay on the loop of the downstream connection.
  */
 public final class LoadBalancer implements Service {
     private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
+    /** How long a listener that a reload removed may take to finish its requests. */
+    static final Duration RELOAD_DRAIN_GRACE = Duration.ofSeconds(30);
 
     private final String name;
-    private final EdgeConfig config;
     private final Network network;
     private final MonotonicClock clock;
     private final EdgeMetrics metrics = new EdgeMetrics();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Map<String, Cluster> clusters = new LinkedHashMap<>();
-    private final List<Endpoint> endpoints = new ArrayList<>();
-    private final List<Channel> listeners = new ArrayList<>();
-    private final Map<String, HttpServerInitializer> initializers = new LinkedHashMap<>();
-    private final List<HealthChecker> checkers = new ArrayList<>();
-    private final List<TcpListener> tcpListeners = new ArrayList<>();
+    private final Map<String, RunningListener> listeners = new LinkedHashMap<>();
+    /** The connections of listeners a reload removed, until they are drained. */
+    private final List<HttpServerInitializer> draining = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<Endpoint, HealthChecker> checkers = new HashMap<>();
+    private final LongAdder reloadsApplied = new LongAdder();
+    private final LongAdder reloadsRejected = new LongAdder();
+    private volatile Generation current;
+    private final List<TcpListener> tcpListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Health.Status status = Health.Status.STARTING;
+    private volatile Supplier<EdgeConfig> configSource;
+    private int nextEndpointId;
+    private Transport transport;
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
+    private ExecutorService reloader;
     private UpstreamPools pools;
+    private AccessLog accessLog;
+    private HttpServerInitializer adminServer;
+    private volatile Channel adminChannel;
     private boolean released;
+
+    /** One applied configuration: its number, the configuration, and the clusters and endpoints built from it. */
+    private record Generation(long number, EdgeConfig config, Map<String, Cluster> clusters, List<Endpoint> endpoints) {}
+
+    /** A bound listener: its configuration, its shared request context, its connections and its socket. */
+    private record RunningListener(ListenerConfig config, ListenerContext context, HttpServerInitializer server, Channel channel,
+            BoundAddress address) {}
 
     public LoadBalancer(String name, EdgeConfig config, Network network, MonotonicClock clock) {
         this.name = name;
-        this.config = config;
         this.network = network;
         this.clock = clock;
-        int id = 0;
+        this.current = build(1, config, null);
+    }
+
+    /**
+     * The clusters of {@code config} as generation {@code number}: a cluster that {@code previous}
+     * also has keeps its counters, and its endpoints at unchanged addresses when
+     * {@link ReloadPlan#keepsEndpoints} holds; every other endpoint is new.
+     */
+    private Generation build(long number, EdgeConfig config, Generation previous) {
+        Map<String, Cluster> clusters = new LinkedHashMap<>();
+        List<Endpoint> all = new ArrayList<>();
         for (ClusterConfig c : config.clusters()) {
-            Cluster cluster = new Cluster(c, id, clock);
-            clusters.put(c.name(), cluster);
-            endpoints.addAll(cluster.endpoints());
-            id += c.endpoints().size();
+            Cluster old = previous == null ? null : previous.clusters().get(c.name());
+            boolean keep = old != null && ReloadPlan.keepsEndpoints(old.config(), c);
+            List<Endpoint> before = old == null ? new ArrayList<>() : new ArrayList<>(old.endpoints());
+            List<Endpoint> endpoints = new ArrayList<>();
+            for (InetSocketAddress address : c.endpoints()) {
+                Endpoint same = before.stream().filter(e -> e.address().equals(address)).findFirst().orElse(null);
+                before.remove(same);
+                endpoints.add(keep && same != null ? same : Cluster.newEndpoint(nextEndpointId++, c, address, same));
+            }
+            clusters.put(c.name(), new Cluster(c, endpoints, clock, old));
+            all.addAll(endpoints);
         }
+        return new Generation(number, config, clusters, List.copyOf(all));
     }
 
     @Override
@@ -99,9 +152,14 @@ public final class LoadBalancer implements Service {
         return name;
     }
 
-    /** The configuration this balancer runs. */
+    /** The configuration this balancer runs now. */
     public EdgeConfig config() {
-        return config;
+        return current.config();
+    }
+
+    /** The configuration generation serving now: 1 at start, +1 per applied reload. */
+    public long generation() {
+        return current.number();
     }
 
     /** The balancer's request metrics (for tests and the admin listener). */
@@ -116,40 +174,66 @@ public final class LoadBalancer implements Service {
 
     /** The cluster named {@code name}, at run time. */
     public Cluster cluster(String clusterName) {
-        return clusters.get(clusterName);
+        return current.clusters().get(clusterName);
+    }
+
+    /** Where each listener listens now, by name (listeners a reload added included, removed ones not). */
+    public Map<String, BoundAddress> listening() {
+        Map<String, BoundAddress> out = new LinkedHashMap<>();
+        synchronized (listeners) {
+            listeners.forEach((n, r) -> out.put(n, r.address()));
+        }
+        return out;
+    }
+
+    /**
+     * Where {@link #reload()} and {@code POST /reload} read the configuration again (e.g. the
+     * {@code --config} file); without one they answer {@link ReloadResult.Outcome#NO_SOURCE}.
+     */
+    public void reloadFrom(Supplier<EdgeConfig> source) {
+        this.configSource = source;
     }
 
     @Override
     public synchronized CompletableFuture<List<BoundAddress>> start() {
         try {
-            Transport transport = Transport.best();
+            EdgeConfig config = current.config();
+            transport = Transport.best();
             int threads = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
             acceptors = transport.newGroup(1, "lb-accept");
             workers = transport.newGroup(threads, "lb-worker");
-            pools = new UpstreamPools(workers, endpoints, e -> clusters.get(e.cluster()).config().pool(), network, transport, clock);
-            AccessLog accessLog = new AccessLog(config.accessLog());
+            reloader = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "lb-reload");
+                t.setDaemon(true);
+                return t;
+            });
+            pools = new UpstreamPools(workers, network, transport, clock);
+            accessLog = new AccessLog(config.accessLog());
             List<CompletableFuture<BoundAddress>> bound = new ArrayList<>();
             for (ListenerConfig l : config.listeners()) {
                 if (l.tcpProxy().isPresent()) { // L4: connections relayed as bytes (dev.roundtrip.edge.l4)
-                    TcpListener tcp = new TcpListener(l, clusters.get(l.tcpProxy().get().cluster()), network, clock);
+                    TcpListener tcp = new TcpListener(l, current.clusters().get(l.tcpProxy().get().cluster()), network, clock);
                     tcpListeners.add(tcp);
                     bound.add(tcp.bind(transport, acceptors, workers));
                     continue;
                 }
-                Mapping<String, SslContext> tls = l.tls().isPresent() ? tlsMapping(l, l.tls().get()) : null;
-                ListenerContext context = new ListenerContext(l.name(), new Router(l.routes()), clusters, pools, metrics,
-                        accessLog, clock, inFlight);
-                HttpServerInitializer init = new HttpServerInitializer(config.limits(), tls, l.http2(), () -> new ProxyHandler(context));
-                initializers.put(l.name(), init);
-                bound.add(bind(transport, l.address(), init, tls != null ? "https" : "http"));
+                bound.add(openListener(l, current).thenApply(r -> {
+                    synchronized (listeners) {
+                        listeners.put(l.name(), r);
+                    }
+                    return r.address();
+                }));
             }
             if (config.admin().isPresent()) {
                 HttpLimits adminLimits = new HttpLimits(8192, 16 * 1024, 1024, Duration.ofSeconds(5), Duration.ofSeconds(30), 64, 1, 10, Duration.ofSeconds(30));
-                HttpServerInitializer admin = new HttpServerInitializer(adminLimits, null, false,
-                        () -> new AdminHandler(this::metricsText, this::allClustersUsable, this::clustersText));
-                bound.add(bind(transport, config.admin().get().address(), admin, "admin"));
+                adminServer = new HttpServerInitializer(adminLimits, null, false,
+                        () -> new AdminHandler(this::metricsText, this::allClustersUsable, this::clustersText, this::reload));
+                bound.add(bind(config.admin().get().address(), adminServer, "admin").thenApply(b -> {
+                    adminChannel = b.channel();
+                    return b.address();
+                }));
             }
-            startHealthChecks(transport);
+            syncHealthChecks(current);
             return CompletableFuture.allOf(bound.toArray(CompletableFuture[]::new))
                     .thenApply(v -> {
                         status = Health.Status.SERVING;
@@ -161,7 +245,7 @@ public final class LoadBalancer implements Service {
                         }
                         // Called on an event loop: release (which waits for the loops) elsewhere.
                         status = Health.Status.FAILED;
-                        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                         return CompletableFuture.runAsync(() -> release(Duration.ZERO))
                                 .thenCompose(x -> CompletableFuture.<List<BoundAddress>>failedFuture(cause));
                     })
@@ -173,8 +257,29 @@ public final class LoadBalancer implements Service {
         }
     }
 
-    private CompletableFuture<BoundAddress> bind(Transport transport, InetSocketAddress lab, HttpServerInitializer init, String protocol) {
-        CompletableFuture<BoundAddress> result = new CompletableFuture<>();
+    /** Builds listener {@code l} on {@code generation}'s routes and binds it (the caller adds it to {@link #listeners}). */
+    private CompletableFuture<RunningListener> openListener(ListenerConfig l, Generation generation) {
+        Mapping<String, SslContext> tls;
+        try {
+            tls = l.tls().isPresent() ? tlsMapping(l, l.tls().get()) : null;
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("listener " + l.name() + ": TLS: " + e.getMessage(), e));
+        }
+        ListenerContext context = new ListenerContext(l.name(), routeTable(l, generation), pools, metrics, accessLog, clock, inFlight);
+        HttpServerInitializer init = new HttpServerInitializer(current.config().limits(), tls, l.http2(), () -> new ProxyHandler(context));
+        return bind(l.address(), init, tls != null ? "https" : "http")
+                .thenApply(b -> new RunningListener(l, context, init, b.channel(), b.address()));
+    }
+
+    private static RouteTable routeTable(ListenerConfig l, Generation generation) {
+        return new RouteTable(generation.number(), new Router(l.routes()), generation.clusters());
+    }
+
+    /** A listening socket and what it reports. */
+    private record Bound(Channel channel, BoundAddress address) {}
+
+    private CompletableFuture<Bound> bind(InetSocketAddress lab, HttpServerInitializer init, String protocol) {
+        CompletableFuture<Bound> result = new CompletableFuture<>();
         InetSocketAddress real;
         try {
             real = network.bindAddress(lab);
@@ -185,13 +290,10 @@ public final class LoadBalancer implements Service {
         ChannelFuture f = HttpServer.bind(transport, acceptors, workers, real, init);
         f.addListener((ChannelFuture done) -> {
             if (done.isSuccess()) {
-                synchronized (listeners) {
-                    listeners.add(done.channel());
-                }
                 InetSocketAddress actual = HttpServer.boundAddress(done.channel());
                 InetSocketAddress shown = lab.getPort() == 0 ? actual : lab;
                 log.debug("{} listening on {} ({})", name, shown, protocol);
-                result.complete(new BoundAddress(protocol, shown, actual));
+                result.complete(new Bound(done.channel(), new BoundAddress(protocol, shown, actual)));
             } else {
                 result.completeExceptionally(bindFailure(lab, real, done.cause()));
             }
@@ -244,22 +346,35 @@ public final class LoadBalancer implements Service {
         return s.indexOf(':') >= 0 || s.chars().allMatch(ch -> Character.isDigit(ch) || ch == '.');
     }
 
-    private void startHealthChecks(Transport transport) {
+    /** Starts a checker for each endpoint of {@code generation} whose cluster has a health check, and stops the others. */
+    private void syncHealthChecks(Generation generation) {
+        Set<Endpoint> wanted = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         Iterator<io.netty.util.concurrent.EventExecutor> loops = workers.iterator();
-        for (Cluster c : clusters.values()) {
+        for (Cluster c : generation.clusters().values()) {
             if (c.config().healthCheck().isEmpty()) {
                 continue;
             }
             for (Endpoint e : c.endpoints()) {
+                wanted.add(e);
+                if (checkers.containsKey(e)) {
+                    continue;
+                }
                 if (!loops.hasNext()) {
                     loops = workers.iterator();
                 }
                 HealthChecker checker = new HealthChecker(e, c.config().healthCheck().get(), (EventLoop) loops.next(), transport, network,
                         change -> {});
-                checkers.add(checker);
+                checkers.put(e, checker);
                 checker.start();
             }
         }
+        checkers.entrySet().removeIf(entry -> {
+            if (wanted.contains(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().stop();
+            return true;
+        });
     }
 
     @Override
@@ -274,7 +389,7 @@ public final class LoadBalancer implements Service {
     private boolean allClustersUsable() {
         long now = clock.nanoTime();
         return status == Health.Status.SERVING
-                && clusters.values().stream().allMatch(c -> c.endpoints().stream().anyMatch(e -> e.health().isAvailable(now)));
+                && current.clusters().values().stream().allMatch(c -> c.endpoints().stream().anyMatch(e -> e.health().isAvailable(now)));
     }
 
     @Override
@@ -291,29 +406,248 @@ public final class LoadBalancer implements Service {
         });
     }
 
+    /**
+     * Reads the configuration again from the {@link #reloadFrom source} and applies it as
+     * {@link #reload(EdgeConfig)} does; an invalid file is rejected with the parser's message (key,
+     * value, what is allowed) and the running configuration keeps serving. Never blocks the caller.
+     */
+    public CompletableFuture<ReloadResult> reload() {
+        Supplier<EdgeConfig> source = configSource;
+        if (source == null) {
+            String why = "nothing to reload: " + name + " was started without a configuration file (--config FILE)";
+            log.warn(why);
+            return CompletableFuture.completedFuture(new ReloadResult(ReloadResult.Outcome.NO_SOURCE, current.number(), why));
+        }
+        return onReloader(() -> {
+            EdgeConfig next;
+            try {
+                next = source.get();
+            } catch (EdgeConfigException e) {
+                return rejected("invalid configuration: " + e.getMessage());
+            }
+            return apply(next);
+        });
+    }
+
+    /**
+     * Applies {@code next} to new requests without dropping a connection. First what can fail:
+     * the certificates of kept TLS listeners are read again and new listeners are bound (when one
+     * fails, nothing changes). Then the switch: every kept listener's route table (and
+     * certificates) is replaced in one write each. Then the clean-up: endpoints that are gone are
+     * retired (no new request; pooled connections close when idle; health checks stop), new
+     * endpoints get health checks, removed listeners stop accepting and drain ({@link DrainStarted},
+     * GOAWAY, idle connections closed) within {@link #RELOAD_DRAIN_GRACE}. Endpoints kept by
+     * {@link ReloadPlan#keepsEndpoints} keep their health, latency average, ejection and pools.
+     * Reloads run one at a time, off the caller's thread.
+     */
+    public CompletableFuture<ReloadResult> reload(EdgeConfig next) {
+        return onReloader(() -> apply(next));
+    }
+
+    private CompletableFuture<ReloadResult> onReloader(Supplier<ReloadResult> work) {
+        ExecutorService executor = reloader;
+        if (executor == null || status != Health.Status.SERVING) {
+            return CompletableFuture.completedFuture(rejected("not serving (" + status + ")"));
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return work.get();
+                } catch (RuntimeException e) {
+                    log.error("{}: reload failed", name, e);
+                    return rejected("reload failed: " + e);
+                }
+            }, executor);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            return CompletableFuture.completedFuture(rejected("stopping"));
+        }
+    }
+
+    /**
+     * Why {@code next} cannot be applied live because of its tcp listeners, or null when it can: a
+     * tcp listener holds its cluster for the connections it relays, so tcp listeners and the
+     * clusters they use change only at the next start.
+     */
+    static String tcpChange(EdgeConfig running, EdgeConfig next) {
+        List<ListenerConfig> before = running.listeners().stream().filter(l -> l.tcpProxy().isPresent()).toList();
+        List<ListenerConfig> after = next.listeners().stream().filter(l -> l.tcpProxy().isPresent()).toList();
+        if (!before.equals(after)) {
+            return "tcp listeners changed: tcp listeners change only at the next start";
+        }
+        for (ListenerConfig l : before) {
+            String cluster = l.tcpProxy().get().cluster();
+            if (!running.clusters().stream().filter(c -> c.name().equals(cluster)).toList()
+                    .equals(next.clusters().stream().filter(c -> c.name().equals(cluster)).toList())) {
+                return "cluster " + cluster + " changed, which tcp listener " + l.name()
+                        + " uses: tcp listeners and their clusters change only at the next start";
+            }
+        }
+        return null;
+    }
+
+    private ReloadResult rejected(String why) {
+        reloadsRejected.increment();
+        log.error("{}: reload rejected, generation {} keeps serving: {}", name, current.number(), why);
+        return new ReloadResult(ReloadResult.Outcome.REJECTED, current.number(), why);
+    }
+
+    private synchronized ReloadResult apply(EdgeConfig next) {
+        if (released || status != Health.Status.SERVING) {
+            return rejected("not serving (" + status + ")");
+        }
+        Generation old = current;
+        String tcpChange = tcpChange(old.config(), next);
+        if (tcpChange != null) {
+            return rejected(tcpChange);
+        }
+        ReloadPlan plan = ReloadPlan.of(old.config(), next);
+        Generation gen = build(old.number() + 1, next, old);
+
+        // 0. Certificates of the kept TLS listeners, read again (rotation without a restart).
+        Map<String, Mapping<String, SslContext>> certificates = new HashMap<>();
+        for (ListenerConfig l : plan.kept()) {
+            if (l.tls().isPresent()) {
+                try {
+                    certificates.put(l.name(), tlsMapping(l, l.tls().get()));
+                } catch (RuntimeException e) {
+                    return rejected("listener " + l.name() + ": TLS: " + e.getMessage());
+                }
+            }
+        }
+
+        // 1. Bind the new listeners; when one fails, close the others and change nothing.
+        List<RunningListener> opened = new ArrayList<>();
+        String bindError = awaitBound(plan.bindFirst(), plan.bindFirst().stream().map(l -> openListener(l, gen)).toList(), opened);
+        if (bindError != null) {
+            opened.forEach(r -> r.channel().close());
+            return rejected(bindError);
+        }
+
+        // 2. The switch: requests starting from now on read the new generation.
+        current = gen;
+        List<RunningListener> removed = new ArrayList<>();
+        synchronized (listeners) {
+            for (ListenerConfig l : plan.kept()) {
+                RunningListener r = listeners.get(l.name());
+                if (r == null) {
+                    continue; // a tcp listener: unchanged (see tcpChange)
+                }
+                r.context().routes(routeTable(l, gen));
+                if (certificates.containsKey(l.name())) {
+                    r.server().certificates(certificates.get(l.name()));
+                }
+                listeners.put(l.name(), new RunningListener(l, r.context(), r.server(), r.channel(), r.address()));
+            }
+            for (ListenerConfig l : plan.removed()) {
+                RunningListener r = listeners.remove(l.name());
+                if (r != null) {
+                    removed.add(r);
+                }
+            }
+            opened.forEach(r -> listeners.put(r.config().name(), r));
+        }
+
+        // 3. Endpoints that are gone get no new request; their pools and checkers close.
+        Set<Endpoint> live = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        live.addAll(gen.endpoints());
+        List<Endpoint> retired = old.endpoints().stream().filter(e -> !live.contains(e)).toList();
+        Set<Endpoint> before = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        before.addAll(old.endpoints());
+        long added = gen.endpoints().stream().filter(e -> !before.contains(e)).count();
+        for (Endpoint e : retired) {
+            e.retire();
+            pools.retire(e);
+        }
+        syncHealthChecks(gen);
+
+        // 4. Removed listeners stop accepting and drain; listeners waiting for their port bind now.
+        for (RunningListener r : removed) {
+            r.channel().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            r.server().drain(new DrainStarted(RELOAD_DRAIN_GRACE), RELOAD_DRAIN_GRACE);
+            draining.add(r.server());
+            workers.schedule(() -> {
+                r.server().closeAll();
+                draining.remove(r.server());
+            }, RELOAD_DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        List<RunningListener> late = new ArrayList<>();
+        String lateError = awaitBound(plan.bindAfterRemoval(), plan.bindAfterRemoval().stream().map(l -> openListener(l, gen)).toList(), late);
+        synchronized (listeners) {
+            late.forEach(r -> listeners.put(r.config().name(), r));
+        }
+
+        reloadsApplied.increment();
+        StringBuilder summary = new StringBuilder("generation ").append(gen.number()).append(" applied: listeners +")
+                .append(plan.bindFirst().size() + plan.bindAfterRemoval().size()).append(" -").append(plan.removed().size())
+                .append(", clusters ").append(gen.clusters().size())
+                .append(", endpoints +").append(added).append(" -").append(retired.size());
+        if (!plan.restartOnly().isEmpty()) {
+            summary.append("; changes to ").append(String.join(", ", plan.restartOnly())).append(" take effect at the next start");
+        }
+        if (lateError != null) {
+            summary.append("; ").append(lateError);
+            log.error("{}: {}", name, lateError);
+        }
+        log.info("{}: reload: {}", name, summary);
+        return new ReloadResult(ReloadResult.Outcome.APPLIED, gen.number(), summary.toString());
+    }
+
+    /** Waits for the binds of {@code configs}, adding each bound one to {@code bound}; null when all are bound, else which failed and why. */
+    private String awaitBound(List<ListenerConfig> configs, List<CompletableFuture<RunningListener>> binds, List<RunningListener> bound) {
+        String error = null;
+        for (int i = 0; i < binds.size(); i++) {
+            try {
+                RunningListener r = binds.get(i).get(10, TimeUnit.SECONDS);
+                bound.add(r);
+                log.info("{}: listener {} listening on {}", name, configs.get(i).name(), r.address());
+            } catch (ExecutionException e) {
+                error = error != null ? error : "listener " + configs.get(i).name() + " cannot bind: " + e.getCause().getMessage();
+            } catch (TimeoutException | InterruptedException e) {
+                error = error != null ? error : "listener " + configs.get(i).name() + " did not bind within 10 s";
+            }
+        }
+        return error;
+    }
+
+    /**
+     * Drains and stops, in this order: close the listening sockets (new connections are refused),
+     * stop health checks, fire {@link DrainStarted} on every open downstream connection (HTTP/2 gets
+     * GOAWAY, idle HTTP/1.1 closes, busy HTTP/1.1 closes after its response; see
+     * {@link HttpServerInitializer#drain}), wait for in-flight requests and connections to finish
+     * until the grace deadline, close what is left, then close the upstream pools and the loops.
+     */
     private synchronized void release(Duration grace) {
         if (released) {
             return;
         }
         released = true;
-        List<Channel> open;
+        long deadline = System.nanoTime() + grace.toNanos();
+        List<RunningListener> open;
         synchronized (listeners) {
-            open = new ArrayList<>(listeners);
+            open = new ArrayList<>(listeners.values());
             listeners.clear();
         }
-        for (Channel ch : open) {
+        List<Channel> sockets = new ArrayList<>(open.stream().map(RunningListener::channel).toList());
+        List<HttpServerInitializer> servers = new ArrayList<>(open.stream().map(RunningListener::server).toList());
+        if (adminServer != null) {
+            servers.add(adminServer);
+        }
+        if (adminChannel != null) {
+            sockets.add(adminChannel);
+        }
+        for (Channel ch : sockets) {
             ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
         tcpListeners.forEach(TcpListener::close);
-        checkers.forEach(HealthChecker::stop);
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        checkers.values().forEach(HealthChecker::stop);
+        checkers.clear();
+        DrainStarted event = new DrainStarted(grace);
+        servers.forEach(s -> s.drain(event, grace));
+        servers.addAll(draining); // removed by a reload: draining already
+        awaitDrained(servers, deadline);
+        servers.forEach(HttpServerInitializer::closeAll);
+        if (reloader != null) {
+            reloader.shutdown();
         }
         if (pools != null) {
             pools.close();
@@ -326,11 +660,43 @@ public final class LoadBalancer implements Service {
         }
     }
 
+    /** Waits until no request is in flight and no connection is open, or the deadline; logs progress every second. */
+    private void awaitDrained(List<HttpServerInitializer> servers, long deadlineNanos) {
+        long nextLog = System.nanoTime();
+        while (true) {
+            int requests = inFlight.get();
+            int connections = servers.stream().mapToInt(HttpServerInitializer::openConnections).sum();
+            long now = System.nanoTime();
+            if (requests == 0 && connections == 0) {
+                log.info("{} drained", name);
+                return;
+            }
+            if (now - deadlineNanos >= 0) {
+                log.info("{}: grace period over, closing {} connections with {} requests still in flight", name, connections, requests);
+                return;
+            }
+            if (now - nextLog >= 0) {
+                log.info("{} draining: {} connections open, {} requests in flight, {} ms left", name, connections, requests,
+                        TimeUnit.NANOSECONDS.toMillis(deadlineNanos - now));
+                nextLog = now + TimeUnit.SECONDS.toNanos(1);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** The Prometheus text of {@code /metrics}: request counters and histograms, then live gauges. */
     public String metricsText() {
         StringBuilder out = new StringBuilder(4096);
         metrics.render(out);
         long now = clock.nanoTime();
+        Generation gen = current;
+        List<Endpoint> endpoints = gen.endpoints();
+        Map<String, Cluster> clusters = gen.clusters();
         gauge(out, "roundtrip_lb_upstream_healthy", "gauge", "1 when the endpoint may get requests (health checks pass, not ejected).");
         for (Endpoint e : endpoints) {
             line(out, "roundtrip_lb_upstream_healthy", e, e.health().isAvailable(now) ? 1 : 0);
@@ -361,12 +727,21 @@ public final class LoadBalancer implements Service {
         clusters.values().forEach(c -> out.append("roundtrip_lb_retries_denied_total{cluster=\"").append(c.name()).append("\"} ")
                 .append(c.retriesDeniedByBudget()).append('\n'));
         gauge(out, "roundtrip_lb_downstream_connections", "gauge", "Open client connections.");
+        Map<String, HttpServerInitializer> initializers = new LinkedHashMap<>();
+        synchronized (listeners) {
+            listeners.forEach((l, r) -> initializers.put(l, r.server()));
+        }
         initializers.forEach((l, i) -> out.append("roundtrip_lb_downstream_connections{listener=\"").append(l).append("\"} ").append(i.openConnections()).append('\n'));
         gauge(out, "roundtrip_lb_downstream_connections_rejected_total", "counter", "Client connections closed at once: max_connections reached.");
         initializers.forEach((l, i) -> out.append("roundtrip_lb_downstream_connections_rejected_total{listener=\"").append(l).append("\"} ")
                 .append(i.rejectedConnections()).append('\n'));
         gauge(out, "roundtrip_lb_requests_in_flight", "gauge", "Requests being proxied now.");
         out.append("roundtrip_lb_requests_in_flight ").append(inFlight.get()).append('\n');
+        gauge(out, "roundtrip_lb_config_generation", "gauge", "The configuration generation serving: 1 at start, +1 per applied reload.");
+        out.append("roundtrip_lb_config_generation ").append(gen.number()).append('\n');
+        gauge(out, "roundtrip_lb_config_reloads_total", "counter", "Reloads by result: applied, or rejected (the old configuration kept serving).");
+        out.append("roundtrip_lb_config_reloads_total{result=\"success\"} ").append(reloadsApplied.sum()).append('\n');
+        out.append("roundtrip_lb_config_reloads_total{result=\"failure\"} ").append(reloadsRejected.sum()).append('\n');
         TcpMetrics.render(tcpListeners.stream().map(TcpListener::metrics).toList(), out);
         return out.toString();
     }
@@ -385,7 +760,7 @@ public final class LoadBalancer implements Service {
     public String clustersText() {
         StringBuilder out = new StringBuilder();
         long now = clock.nanoTime();
-        for (Endpoint e : endpoints) {
+        for (Endpoint e : current.endpoints()) {
             String state = e.health().isEjected(now) ? "ejected" : !e.health().activeHealthy() ? "unhealthy" : "healthy";
             out.append(e.cluster()).append(' ').append(e.label()).append(' ').append(state)
                     .append(" active=").append(e.activeRequests())

@@ -37,6 +37,24 @@ class TcpModeConfigTest {
     }
 
     @Test
+    void aReloadLeavesTcpListenersAndTheirClustersAsTheyAre() throws Exception {
+        String base = """
+                listeners:
+                  - { name: web, address: 127.0.0.1:8080, routes: [ { cluster: app } ] }
+                  - { name: raw, address: 127.0.0.1:8443, mode: tcp, cluster: db }
+                clusters:
+                  - { name: app, endpoints: [127.0.0.1:9001] }
+                  - { name: db, endpoints: [127.0.0.1:9101] }
+                """;
+        EdgeConfig running = parse(base);
+        assertThat(LoadBalancer.tcpChange(running, parse(base.replace("127.0.0.1:9001]", "127.0.0.1:9001, 127.0.0.1:9002]")))).isNull();
+        assertThat(LoadBalancer.tcpChange(running, parse(base.replace("127.0.0.1:9101]", "127.0.0.1:9102]"))))
+                .isEqualTo("cluster db changed, which tcp listener raw uses: tcp listeners and their clusters change only at the next start");
+        assertThat(LoadBalancer.tcpChange(running, parse(base.replace("8443", "8444"))))
+                .startsWith("tcp listeners changed");
+    }
+
+    @Test
     void shortFormAndTheOnlyClusterAsDefault() throws Exception {
         EdgeConfig s = parse("listen: 127.0.0.1:7000\nmode: tcp\nbackends: [127.0.0.1:9001]\nidle_timeout: 30s");
         assertThat(s.listeners().getFirst().tcpProxy()).contains(new TcpProxyConfig("default", Duration.ofSeconds(30)));

@@ -3,6 +3,7 @@ package dev.roundtrip.http;
 import dev.roundtrip.http.internal.BodyLimitAggregator;
 import dev.roundtrip.http.internal.ConnectionCounter;
 import dev.roundtrip.http.internal.FirstRequestHandler;
+import dev.roundtrip.http.internal.Http1DrainHandler;
 import dev.roundtrip.http.internal.Http1RequestGuard;
 import dev.roundtrip.http.internal.LastResortHandler;
 import io.netty.channel.Channel;
@@ -33,7 +34,10 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.Mapping;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -52,15 +56,19 @@ import org.slf4j.LoggerFactory;
  * per request, in request order, with a Content-Length. Keep-alive, pipelining bookkeeping,
  * {@code Connection: close}, and the 400/408/413/414/431 answers are done here. Use
  * {@link ConnectionInfo#of(Channel)} for the peer, TLS and protocol of a request.
+ *
+ * <p>A graceful stop is done here too, the same way for every server: {@link #drain} after the
+ * listening socket is closed, {@link #closeAll} at the deadline.
  */
 public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private static final Logger log = LoggerFactory.getLogger(HttpServerInitializer.class);
 
     private final HttpLimits limits;
-    private final Mapping<? super String, ? extends SslContext> tls;
+    private volatile Mapping<? super String, ? extends SslContext> tls;
     private final boolean h2;
     private final Supplier<? extends ChannelHandler> handlerFactory;
     private final ConnectionCounter connections;
+    private final Set<Channel> streams = ConcurrentHashMap.newKeySet();
 
     /**
      * @param limits limits enforced on every connection
@@ -79,6 +87,20 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         this.connections = new ConnectionCounter(limits.maxConnections());
     }
 
+    /**
+     * Offers {@code next} to TLS connections accepted from now on (certificate rotation on a
+     * reload); open connections keep the certificate they negotiated.
+     *
+     * @throws IllegalArgumentException when this server is cleartext or {@code next} is null: a
+     *     listener cannot switch between TLS and cleartext
+     */
+    public void certificates(Mapping<? super String, ? extends SslContext> next) {
+        if (tls == null || next == null) {
+            throw new IllegalArgumentException("a listener cannot switch between TLS and cleartext");
+        }
+        tls = next;
+    }
+
     /** Downstream connections open now on the listeners using this initializer. */
     public int openConnections() {
         return connections.open();
@@ -89,9 +111,73 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         return connections.rejected();
     }
 
+    /**
+     * Starts draining every connection open now (close the listening socket first): each connection
+     * and each of its HTTP/2 streams gets {@code event} as a user event (for handlers holding
+     * long-lived exchanges such as tunnels), then
+     * <ul>
+     *   <li>HTTP/2 sends GOAWAY with the last stream id it accepted, so the client opens no new
+     *       stream here, and closes once its open streams end, or after {@code grace};
+     *   <li>HTTP/1.1 closes at once when no response is owed, otherwise after the owed response,
+     *       which carries {@code Connection: close};
+     *   <li>a connection that has not sent a request yet (TLS handshake, waiting for the first
+     *       request) closes at once;
+     *   <li>a connection taken over by another protocol (101) is left to the handler of
+     *       {@code event}, and to {@link #closeAll()}.
+     * </ul>
+     * Returns at once; the work runs on each connection's event loop.
+     */
+    public void drain(Object event, Duration grace) {
+        long graceMillis = Math.max(0, grace.toMillis());
+        for (Channel ch : connections.channels()) {
+            ch.eventLoop().execute(() -> drain(ch, event, graceMillis));
+        }
+    }
+
+    private void drain(Channel ch, Object event, long graceMillis) {
+        if (!ch.isActive()) {
+            return;
+        }
+        ChannelPipeline p = ch.pipeline();
+        p.fireUserEventTriggered(event);
+        for (Channel stream : streams) {
+            if (stream.parent() == ch) {
+                stream.pipeline().fireUserEventTriggered(event);
+            }
+        }
+        Http2FrameCodec h2 = p.get(Http2FrameCodec.class);
+        if (h2 != null) {
+            // Netty's graceful close of HTTP/2: GOAWAY(NO_ERROR, last-stream-id = the last stream
+            // accepted) now, then close when no stream is open or the timeout passes (RFC 9113 section 6.8).
+            h2.gracefulShutdownTimeoutMillis(graceMillis);
+            ch.close();
+            return;
+        }
+        ChannelHandlerContext h1 = p.context(Http1DrainHandler.class);
+        if (h1 != null) {
+            ((Http1DrainHandler) h1.handler()).drain(h1);
+        } else if (p.get("first-request") != null || p.get("alpn") != null || p.get("sni") != null) {
+            ch.close();
+        }
+    }
+
+    /** Closes every connection still open (the drain deadline), HTTP/2 ones without waiting for their streams. */
+    public void closeAll() {
+        for (Channel ch : connections.channels()) {
+            ch.eventLoop().execute(() -> {
+                Http2FrameCodec h2 = ch.pipeline().get(Http2FrameCodec.class);
+                if (h2 != null) {
+                    h2.gracefulShutdownTimeoutMillis(0);
+                }
+                ch.close();
+            });
+        }
+    }
+
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
+        Mapping<? super String, ? extends SslContext> tls = this.tls;
         ch.attr(ConnectionInfo.KEY).set(new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
                 (InetSocketAddress) ch.localAddress(), tls != null, "", "http/1.1"));
         p.addLast("connections", connections);
@@ -134,6 +220,7 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private void addHttp1Chain(ChannelPipeline p) {
         String before = p.get("last-resort") == null ? null : "last-resort";
         addBefore(p, before, "guard", new Http1RequestGuard(limits.headerReadTimeout()));
+        addBefore(p, before, "drain", new Http1DrainHandler());
         addBefore(p, before, "aggregator", new BodyLimitAggregator((int) limits.maxBodyBytes()));
         addBefore(p, before, "keep-alive", new HttpServerKeepAliveHandler());
         addBefore(p, before, "handler", handlerFactory.get());
@@ -161,6 +248,8 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         return new Http2MultiplexHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel stream) {
+                streams.add(stream);
+                stream.closeFuture().addListener(f -> streams.remove(stream));
                 Channel connection = stream.parent();
                 ConnectionInfo info = connection.attr(ConnectionInfo.KEY).get();
                 if (info != null && !info.protocol().startsWith("h2")) {

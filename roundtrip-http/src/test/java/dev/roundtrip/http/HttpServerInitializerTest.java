@@ -18,6 +18,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +102,79 @@ class HttpServerInitializerTest {
             long t0 = System.nanoTime();
             assertThat(s.getInputStream().read()).isEqualTo(-1);
             assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(150_000_000L);
+        }
+    }
+
+    /** Answers like {@link Echo}, {@code /slow} after 300 ms; records requests and the user events that reach it. */
+    static final class Recording extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final List<String> seen;
+
+        Recording(List<String> seen) {
+            this.seen = seen;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            seen.add("request " + req.uri());
+            FullHttpResponse r = PlainResponses.of(ctx.alloc(), HttpResponseStatus.OK, "done " + req.uri());
+            if (req.uri().startsWith("/slow")) {
+                ctx.executor().schedule(() -> ctx.writeAndFlush(r), 300, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                ctx.writeAndFlush(r);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof String s) {
+                seen.add("event " + s);
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Test
+    void drainClosesIdleConnectionsAndClosesBusyOnesAfterTheirResponse() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        initializer = new HttpServerInitializer(HttpLimits.DEFAULTS, null, true, () -> new Recording(seen));
+        listener = HttpServer.bind(Transport.best(), group, group, new InetSocketAddress("127.0.0.1", 0), initializer)
+                .syncUninterruptibly().channel();
+        int port = HttpServer.boundAddress(listener).getPort();
+        try (Socket silent = new Socket("127.0.0.1", port); Socket idle = new Socket("127.0.0.1", port);
+             Socket busy = new Socket("127.0.0.1", port); Socket uploading = new Socket("127.0.0.1", port)) {
+            for (Socket s : List.of(silent, idle, busy, uploading)) {
+                s.setSoTimeout(5000);
+            }
+            // Headers and half the body of an upload; the one server thread reads them before the
+            // request of the idle connection below, which is sent after them.
+            uploading.getOutputStream().write("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nhello".getBytes(StandardCharsets.US_ASCII));
+            idle.getOutputStream().write("GET /fast HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(idle.getInputStream())).startsWith("HTTP/1.1 200 ");
+            idle.getInputStream().readNBytes("done /fast\n".length());
+            busy.getOutputStream().write("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!seen.contains("request /slow")) {
+                assertThat(System.nanoTime() - deadline).isNegative();
+                Thread.sleep(5);
+            }
+            listener.close().syncUninterruptibly();
+            initializer.drain("drain-started", Duration.ofSeconds(10));
+
+            assertThat(silent.getInputStream().read()).as("no request yet: closed").isEqualTo(-1);
+            assertThat(idle.getInputStream().read()).as("idle keep-alive: closed").isEqualTo(-1);
+            String head = readHead(busy.getInputStream());
+            assertThat(head).startsWith("HTTP/1.1 200 ").containsIgnoringCase("connection: close");
+            assertThat(new String(busy.getInputStream().readNBytes("done /slow\n".length()), StandardCharsets.US_ASCII)).isEqualTo("done /slow\n");
+            assertThat(busy.getInputStream().read()).as("closed after the owed response").isEqualTo(-1);
+
+            uploading.getOutputStream().write("world".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(uploading.getInputStream())).as("a request whose body was still arriving is answered")
+                    .startsWith("HTTP/1.1 200 ").containsIgnoringCase("connection: close");
+            assertThat(new String(uploading.getInputStream().readNBytes("done /upload\n".length()), StandardCharsets.US_ASCII))
+                    .isEqualTo("done /upload\n");
+            assertThat(uploading.getInputStream().read()).isEqualTo(-1);
+            assertThat(seen).as("the event reached the handler of both HTTP/1.1 connections")
+                    .filteredOn(e -> e.equals("event drain-started")).hasSize(3);
         }
     }
 

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A cluster at run time: its endpoints with their health, its balancing policy and retry budget.
  * Picks the endpoint for each attempt and takes each attempt's outcome into the endpoints' health.
+ * A reload makes a new cluster from the new configuration that keeps the unchanged endpoints, the
+ * counters and (when its settings did not change) the retry budget of the one it replaces.
  * Thread-safe.
  */
 public final class Cluster {
@@ -29,20 +31,40 @@ public final class Cluster {
     private final BalancePolicy policy;
     private final RetryBudget budget;
     private final MonotonicClock clock;
-    private final LongAdder retries = new LongAdder();
-    private final LongAdder budgetExhausted = new LongAdder();
-    private final LongAdder staleRetries = new LongAdder();
+    private final LongAdder retries;
+    private final LongAdder budgetExhausted;
+    private final LongAdder staleRetries;
 
-    /** @param firstId the id of this cluster's first endpoint (ids are dense across the balancer) */
-    public Cluster(ClusterConfig config, int firstId, MonotonicClock clock) {
+    /**
+     * @param endpoints one per {@code config.endpoints()} address, in that order
+     * @param previous the cluster of the same name this one replaces on a reload (its counters
+     *     continue), or null
+     */
+    public Cluster(ClusterConfig config, List<Endpoint> endpoints, MonotonicClock clock, Cluster previous) {
         this.config = config;
         this.clock = clock;
-        this.endpoints = java.util.stream.IntStream.range(0, config.endpoints().size())
-                .mapToObj(i -> new Endpoint(firstId + i, config.name(), config.endpoints().get(i),
-                        new EndpointHealth(config.healthCheck().orElse(null), config.outlierDetection())))
-                .toList();
-        this.policy = BalancePolicy.of(config.policy(), endpoints);
-        this.budget = new RetryBudget(config.retry().budgetPercent(), config.retry().minRetriesPerSecond(), clock);
+        this.endpoints = List.copyOf(endpoints);
+        this.policy = BalancePolicy.of(config.policy(), this.endpoints);
+        boolean sameBudget = previous != null && previous.config.retry().budgetPercent() == config.retry().budgetPercent()
+                && previous.config.retry().minRetriesPerSecond() == config.retry().minRetriesPerSecond();
+        this.budget = sameBudget ? previous.budget
+                : new RetryBudget(config.retry().budgetPercent(), config.retry().minRetriesPerSecond(), clock);
+        this.retries = previous != null ? previous.retries : new LongAdder();
+        this.budgetExhausted = previous != null ? previous.budgetExhausted : new LongAdder();
+        this.staleRetries = previous != null ? previous.staleRetries : new LongAdder();
+    }
+
+    /**
+     * A new endpoint of this cluster's configuration at {@code address}, with fresh health and
+     * latency; its ejection count continues from {@code replaced} (the endpoint at the same address
+     * that a reload replaces because its cluster's health or pool settings changed), if any.
+     */
+    public static Endpoint newEndpoint(int id, ClusterConfig config, java.net.InetSocketAddress address, Endpoint replaced) {
+        Endpoint e = new Endpoint(id, config.name(), address, new EndpointHealth(config.healthCheck().orElse(null), config.outlierDetection()));
+        if (replaced != null) {
+            e.ejectionsCounter.add(replaced.ejectionsCounter.sum());
+        }
+        return e;
     }
 
     public String name() {
@@ -98,13 +120,14 @@ public final class Cluster {
 
     /**
      * The endpoint for the next attempt: a usable one not tried yet, else a usable one already
-     * tried (a fresh connection to it may work), else null (the caller answers 503).
+     * tried (a fresh connection to it may work), else null (the caller answers 503). An endpoint a
+     * reload removed is never picked, even by a request that started before the reload.
      */
     public Endpoint pick(String hashKey, Set<Endpoint> tried) {
         long now = clock.nanoTime();
-        Endpoint e = policy.pick(endpoints, x -> !tried.contains(x) && x.health().isAvailable(now), hashKey);
+        Endpoint e = policy.pick(endpoints, x -> !tried.contains(x) && !x.retired() && x.health().isAvailable(now), hashKey);
         if (e == null && !tried.isEmpty()) {
-            e = policy.pick(endpoints, x -> x.health().isAvailable(now), hashKey);
+            e = policy.pick(endpoints, x -> !x.retired() && x.health().isAvailable(now), hashKey);
         }
         return e;
     }

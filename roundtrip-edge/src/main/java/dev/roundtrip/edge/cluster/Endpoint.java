@@ -19,9 +19,10 @@ public final class Endpoint {
     private final AtomicInteger active = new AtomicInteger();
     final LongAdder ejectionsCounter = new LongAdder();
     private final LatencyEwma latency = new LatencyEwma(10_000_000_000L);
+    private volatile boolean retired;
 
     /**
-     * @param id unique across the whole balancer, dense from 0 (indexes the per-loop pool arrays)
+     * @param id unique across the whole balancer for its lifetime, from 0 (indexes the per-loop pool arrays)
      */
     public Endpoint(int id, String cluster, InetSocketAddress address, EndpointHealth health) {
         this.id = id;
@@ -64,6 +65,16 @@ public final class Endpoint {
 
     public void requestFinished() {
         active.decrementAndGet();
+    }
+
+    /** Takes this endpoint out of service for good (a reload removed it): it gets no new request. */
+    public void retire() {
+        retired = true;
+    }
+
+    /** Whether a reload removed this endpoint; requests already sent to it still finish. */
+    public boolean retired() {
+        return retired;
     }
 
     /** The decaying peak-sensitive average of this endpoint's response times. */

@@ -5,6 +5,7 @@ import dev.roundtrip.edge.cluster.Cluster;
 import dev.roundtrip.edge.cluster.Endpoint;
 import dev.roundtrip.edge.cluster.RetryDecision;
 import dev.roundtrip.edge.config.RouteConfig;
+import dev.roundtrip.edge.route.RouteTable;
 import dev.roundtrip.http.ConnectionInfo;
 import dev.roundtrip.http.PlainResponses;
 import dev.roundtrip.http.client.ExchangeListener;
@@ -71,12 +72,13 @@ final class ProxyExchange {
             return;
         }
         String path = ForwardedHeaders.originForm(target);
-        RouteConfig route = context.router().route(host, path);
+        RouteTable table = context.routes();
+        RouteConfig route = table.router().route(host, path);
         if (route == null) {
             answer(HttpResponseStatus.NOT_FOUND, "no route for host '" + (host == null ? "" : host) + "' and path " + path);
             return;
         }
-        cluster = context.clusters().get(route.cluster());
+        cluster = table.clusters().get(route.cluster());
         routeLabel = route.label();
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         request.setUri(path);
@@ -99,8 +101,8 @@ final class ProxyExchange {
         tried.add(endpoint);
         lastEndpoint = endpoint;
         endpoint.requestStarted();
-        context.pools().pool(ctx.channel().eventLoop(), endpoint)
-                .send(request.retainedDuplicate(), cluster.config().responseTimeout().toNanos(), new Attempt(endpoint));
+        context.pools().send(ctx.channel().eventLoop(), endpoint, cluster.config().pool(), request.retainedDuplicate(),
+                cluster.config().responseTimeout().toNanos(), new Attempt(endpoint));
     }
 
     /** One try on one endpoint. */

@@ -4,57 +4,105 @@ import dev.roundtrip.core.net.Network;
 import dev.roundtrip.core.timeline.MonotonicClock;
 import dev.roundtrip.edge.cluster.Endpoint;
 import dev.roundtrip.http.Transport;
+import dev.roundtrip.http.client.ExchangeListener;
 import dev.roundtrip.http.client.Http1ConnectionPool;
 import dev.roundtrip.http.client.PoolSettings;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Every upstream connection pool of the balancer: one per (worker event loop, endpoint), made on
- * first use by that loop. A request is proxied on its downstream connection's loop through that
- * loop's pool, so a request never changes threads.
+ * first use by that loop with the settings of the endpoint's cluster. A request is proxied on its
+ * downstream connection's loop through that loop's pool, so a request never changes threads. When
+ * a reload removes an endpoint, {@link #retire} closes its pools: idle connections now, busy ones
+ * after their response.
  */
 public final class UpstreamPools {
-    private final Map<EventExecutor, Http1ConnectionPool[]> byLoop = new IdentityHashMap<>();
-    private final Function<Endpoint, PoolSettings> settings;
+    private final Map<EventExecutor, LoopPools> byLoop = new IdentityHashMap<>();
     private final Network network;
     private final Transport transport;
     private final MonotonicClock clock;
 
-    /** @param endpoints every endpoint of every cluster, indexed by {@link Endpoint#id()} */
-    public UpstreamPools(EventLoopGroup workers, List<Endpoint> endpoints, Function<Endpoint, PoolSettings> settings,
-            Network network, Transport transport, MonotonicClock clock) {
-        this.settings = settings;
+    /** The pools of one loop, indexed by {@link Endpoint#id()}; written by that loop only, read by gauges anywhere. */
+    private static final class LoopPools {
+        volatile Http1ConnectionPool[] byEndpoint = new Http1ConnectionPool[16];
+
+        Http1ConnectionPool get(int id) {
+            Http1ConnectionPool[] pools = byEndpoint;
+            return id < pools.length ? pools[id] : null;
+        }
+
+        void set(int id, Http1ConnectionPool pool) {
+            Http1ConnectionPool[] pools = byEndpoint;
+            if (id >= pools.length) {
+                pools = Arrays.copyOf(pools, Math.max(id + 1, pools.length * 2));
+            }
+            pools[id] = pool;
+            byEndpoint = pools;
+        }
+    }
+
+    public UpstreamPools(EventLoopGroup workers, Network network, Transport transport, MonotonicClock clock) {
         this.network = network;
         this.transport = transport;
         this.clock = clock;
         for (EventExecutor loop : workers) {
-            byLoop.put(loop, new Http1ConnectionPool[endpoints.size()]);
+            byLoop.put(loop, new LoopPools());
         }
     }
 
-    /** The pool of {@code loop} for {@code endpoint}; call on {@code loop}. */
-    public Http1ConnectionPool pool(EventLoop loop, Endpoint endpoint) {
-        Http1ConnectionPool[] pools = byLoop.get(loop);
-        Http1ConnectionPool p = pools[endpoint.id()];
+    /** The pool of {@code loop} for {@code endpoint}, made with {@code settings} on first use; call on {@code loop}. */
+    public Http1ConnectionPool pool(EventLoop loop, Endpoint endpoint, PoolSettings settings) {
+        LoopPools pools = byLoop.get(loop);
+        Http1ConnectionPool p = pools.get(endpoint.id());
         if (p == null) {
-            p = new Http1ConnectionPool(loop, transport, () -> network.connectAddress(endpoint.address()),
-                    settings.apply(endpoint), clock);
-            pools[endpoint.id()] = p;
+            p = new Http1ConnectionPool(loop, transport, () -> network.connectAddress(endpoint.address()), settings, clock);
+            pools.set(endpoint.id(), p);
         }
         return p;
+    }
+
+    /**
+     * Sends {@code request} to {@code endpoint} through {@code loop}'s pool; call on {@code loop}.
+     * An endpoint retired between the pick and now still gets this one request, on a pool that
+     * closes right after it.
+     */
+    public void send(EventLoop loop, Endpoint endpoint, PoolSettings settings, FullHttpRequest request, long responseTimeoutNanos,
+            ExchangeListener listener) {
+        Http1ConnectionPool p = pool(loop, endpoint, settings);
+        p.send(request, responseTimeoutNanos, listener);
+        if (endpoint.retired()) {
+            byLoop.get(loop).set(endpoint.id(), null);
+            p.close();
+        }
+    }
+
+    /** Closes the pools of an endpoint a reload removed: idle connections now, busy ones after their response. */
+    public void retire(Endpoint endpoint) {
+        byLoop.forEach((loop, pools) -> {
+            if (loop.isShuttingDown()) {
+                return;
+            }
+            loop.execute(() -> {
+                Http1ConnectionPool p = pools.get(endpoint.id());
+                if (p != null) {
+                    pools.set(endpoint.id(), null);
+                    p.close();
+                }
+            });
+        });
     }
 
     /** Open upstream connections to {@code e} over all loops (read without locks: a gauge, may lag). */
     public int openConnections(Endpoint e) {
         int n = 0;
-        for (Http1ConnectionPool[] pools : byLoop.values()) {
-            Http1ConnectionPool p = pools[e.id()];
+        for (LoopPools pools : byLoop.values()) {
+            Http1ConnectionPool p = pools.get(e.id());
             n += p == null ? 0 : p.openConnections();
         }
         return n;
@@ -63,8 +111,8 @@ public final class UpstreamPools {
     /** Idle upstream connections to {@code e} over all loops (a gauge, may lag). */
     public int idleConnections(Endpoint e) {
         int n = 0;
-        for (Http1ConnectionPool[] pools : byLoop.values()) {
-            Http1ConnectionPool p = pools[e.id()];
+        for (LoopPools pools : byLoop.values()) {
+            Http1ConnectionPool p = pools.get(e.id());
             n += p == null ? 0 : p.idleConnections();
         }
         return n;
@@ -73,8 +121,8 @@ public final class UpstreamPools {
     /** Connections opened to {@code e} since start (a gauge, may lag). */
     public long connectionsCreated(Endpoint e) {
         long n = 0;
-        for (Http1ConnectionPool[] pools : byLoop.values()) {
-            Http1ConnectionPool p = pools[e.id()];
+        for (LoopPools pools : byLoop.values()) {
+            Http1ConnectionPool p = pools.get(e.id());
             n += p == null ? 0 : p.connectionsCreated();
         }
         return n;
@@ -87,7 +135,7 @@ public final class UpstreamPools {
                 return;
             }
             loop.execute(() -> {
-                for (Http1ConnectionPool p : pools) {
+                for (Http1ConnectionPool p : pools.byEndpoint) {
                     if (p != null) {
                         p.close();
                     }
