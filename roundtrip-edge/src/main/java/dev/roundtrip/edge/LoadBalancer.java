@@ -19,6 +19,8 @@ import dev.roundtrip.edge.proxy.ListenerContext;
 import dev.roundtrip.edge.proxy.ProxyHandler;
 import dev.roundtrip.edge.proxy.UpstreamPools;
 import dev.roundtrip.edge.route.Router;
+import dev.roundtrip.edge.tunnel.ExtendedConnectHandler;
+import dev.roundtrip.edge.tunnel.Tunnels;
 import dev.roundtrip.http.HttpLimits;
 import dev.roundtrip.http.HttpServer;
 import dev.roundtrip.http.HttpServerInitializer;
@@ -74,6 +76,7 @@ public final class LoadBalancer implements Service {
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     private UpstreamPools pools;
+    private Tunnels tunnels;
     private boolean released;
 
     public LoadBalancer(String name, EdgeConfig config, Network network, MonotonicClock clock) {
@@ -105,6 +108,11 @@ public final class LoadBalancer implements Service {
         return metrics;
     }
 
+    /** The WebSocket tunnels (null before start). */
+    public Tunnels tunnels() {
+        return tunnels;
+    }
+
     /** The cluster named {@code name}, at run time. */
     public Cluster cluster(String clusterName) {
         return clusters.get(clusterName);
@@ -119,12 +127,14 @@ public final class LoadBalancer implements Service {
             workers = transport.newGroup(threads, "lb-worker");
             pools = new UpstreamPools(workers, endpoints, e -> clusters.get(e.cluster()).config().pool(), network, transport, clock);
             AccessLog accessLog = new AccessLog(config.accessLog());
+            tunnels = new Tunnels(config.websocket(), network, transport);
             List<CompletableFuture<BoundAddress>> bound = new ArrayList<>();
             for (ListenerConfig l : config.listeners()) {
                 Mapping<String, SslContext> tls = l.tls().isPresent() ? tlsMapping(l, l.tls().get()) : null;
                 ListenerContext context = new ListenerContext(l.name(), new Router(l.routes()), clusters, pools, metrics,
                         accessLog, clock, inFlight);
-                HttpServerInitializer init = new HttpServerInitializer(config.limits(), tls, l.http2(), () -> new ProxyHandler(context));
+                HttpServerInitializer init = new HttpServerInitializer(config.limits(), tls, l.http2(), () -> new ProxyHandler(context, tunnels),
+                        () -> new ExtendedConnectHandler(context, tunnels));
                 initializers.put(l.name(), init);
                 bound.add(bind(transport, l.address(), init, tls != null ? "https" : "http"));
             }
@@ -351,6 +361,9 @@ public final class LoadBalancer implements Service {
                 .append(i.rejectedConnections()).append('\n'));
         gauge(out, "roundtrip_lb_requests_in_flight", "gauge", "Requests being proxied now.");
         out.append("roundtrip_lb_requests_in_flight ").append(inFlight.get()).append('\n');
+        if (tunnels != null) {
+            tunnels.render(out);
+        }
         return out.toString();
     }
 
