@@ -176,9 +176,6 @@ public final class ExtendedConnectHandler extends ChannelDuplexHandler implement
 
         static void register(Channel stream) {
             Channel connection = stream.parent();
-            if (connection == null) {
-                return;
-            }
             DrainForwarder f = (DrainForwarder) connection.pipeline().get(NAME);
             if (f == null) {
                 f = new DrainForwarder();

@@ -55,7 +55,7 @@ final class Tunnel {
 
     /** Counts the tunnel open and arms its max lifetime; call once both relays are installed. */
     void start() {
-        tunnels.opened();
+        tunnels.opened(connection());
         log.debug("tunnel open: {}", label);
         down.closeFuture().addListener(f -> channelClosed());
         up.closeFuture().addListener(f -> channelClosed());
@@ -63,10 +63,17 @@ final class Tunnel {
                 tunnels.config().maxLifetime().toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    private Channel connection() {
+        return downIsStream ? down.parent() : down;
+    }
+
     /** A frame read from one side: to the other side (or, while closing, only the peer's Close reply is noticed). */
     void frame(boolean fromDown, WebSocketFrame frame) {
         Channel from = fromDown ? down : up;
         Channel to = fromDown ? up : down;
+        if (reason == null && frame instanceof CloseWebSocketFrame) {
+            reason = fromDown ? CloseReason.CLIENT : CloseReason.UPSTREAM; // who started the close handshake
+        }
         if (closing) {
             if (frame instanceof CloseWebSocketFrame) {
                 closeSide(from);
@@ -165,7 +172,7 @@ final class Tunnel {
         if (drain != null) {
             drain.cancel(false);
         }
-        tunnels.ended(reason == null ? CloseReason.CLIENT : reason);
+        tunnels.ended(connection(), reason == null ? CloseReason.CLIENT : reason);
         log.debug("tunnel closed ({}): {}", reason, label);
     }
 }

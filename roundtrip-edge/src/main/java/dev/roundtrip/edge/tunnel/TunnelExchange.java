@@ -210,7 +210,7 @@ final class TunnelExchange {
         response.headers().add("server-timing", lbTiming(context.clock().nanoTime() - startNanos));
         finish(response, e.label(), true);
         int maxFrame = tunnels.config().maxFrameBytes();
-        Tunnel tunnel = new Tunnel(tunnels, down.channel(), upstream, down.channel().parent() != null,
+        Tunnel tunnel = new Tunnel(tunnels, down.channel(), upstream, down.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel,
                 NetUtil.toAddressString(conn.remote().getAddress()) + " " + target + " -> " + e.label());
         // Client side first: the backend's first frames may already be behind the 101 in the same read.
         down.switched(response.headers(), tunnel);

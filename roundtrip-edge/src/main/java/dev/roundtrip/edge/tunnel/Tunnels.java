@@ -5,6 +5,7 @@ import dev.roundtrip.edge.cluster.Endpoint;
 import dev.roundtrip.edge.config.WebSocketConfig;
 import dev.roundtrip.http.Transport;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
@@ -12,7 +13,10 @@ import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -55,6 +59,7 @@ public final class Tunnels {
     private final LongAdder framesUp = new LongAdder();
     private final LongAdder framesDown = new LongAdder();
     private final Map<CloseReason, LongAdder> closed = new EnumMap<>(CloseReason.class);
+    private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
 
     public Tunnels(WebSocketConfig config, Network network, Transport transport) {
         this.config = config;
@@ -84,6 +89,14 @@ public final class Tunnels {
         return closed.get(reason).sum();
     }
 
+    /**
+     * The client connections that carry open tunnels now (an HTTP/2 connection once however many
+     * streams it tunnels): where {@link dev.roundtrip.edge.proxy.DrainStarted} reaches them.
+     */
+    public List<Channel> connections() {
+        return List.copyOf(connections);
+    }
+
     /** Takes one of {@code max_tunnels} places for an upgrade about to be tried; false when none is left. */
     boolean reserve() {
         if (reserved.incrementAndGet() > config.maxTunnels()) {
@@ -99,12 +112,15 @@ public final class Tunnels {
         reserved.decrementAndGet();
     }
 
-    void opened() {
+    /** @param connection the client connection carrying the tunnel (an HTTP/2 stream's parent) */
+    void opened(Channel connection) {
         open.incrementAndGet();
         opened.increment();
+        connections.add(connection);
     }
 
-    void ended(CloseReason reason) {
+    void ended(Channel connection, CloseReason reason) {
+        connections.remove(connection);
         open.decrementAndGet();
         closed.get(reason).increment();
         release();
