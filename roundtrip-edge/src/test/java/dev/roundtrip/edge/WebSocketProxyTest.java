@@ -42,8 +42,8 @@ class WebSocketProxyTest {
                 assertThat(h.status()).isEqualTo(101);
                 assertThat(h.header("x-served-by")).isEqualTo("a");
                 assertThat(h.header("via")).isEqualTo("1.1 roundtrip");
+                await().atMost(Duration.ofSeconds(5)).until(() -> edge.lb.tunnels().open() == 1);
                 echoMany(c);
-                assertThat(edge.lb.tunnels().open()).isEqualTo(1);
             }
             FullHttpSeen seen = FullHttpSeen.of(a);
             assertThat(seen.header("x-forwarded-for")).isEqualTo("127.0.0.1");

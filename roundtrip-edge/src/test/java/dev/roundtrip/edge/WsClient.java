@@ -74,16 +74,14 @@ final class WsClient implements AutoCloseable {
     final CompletableFuture<Integer> closeStatus = new CompletableFuture<>();
     /** SETTINGS_ENABLE_CONNECT_PROTOCOL as the HTTP/2 server advertised it (h2 only). */
     final CompletableFuture<Boolean> connectProtocolEnabled = new CompletableFuture<>();
-    private final Channel connection;
+    private volatile Channel connection;
     private volatile Channel frames;
 
-    private WsClient(Channel connection) {
-        this.connection = connection;
-    }
+    private WsClient() {}
 
     /** Opens {@code path} over HTTP/1.1 with {@code headers} added to the upgrade request. */
     static WsClient h1(InetSocketAddress lb, String path, Map<String, String> headers) throws Exception {
-        WsClient[] self = new WsClient[1];
+        WsClient[] self = {new WsClient()};
         String key = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
         Channel ch = new Bootstrap().group(GROUP).channel(dev.roundtrip.http.Transport.NIO.socketChannel())
                 .handler(new ChannelInitializer<>() {
@@ -115,7 +113,7 @@ final class WsClient implements AutoCloseable {
                     }
                 })
                 .connect(lb).sync().channel();
-        self[0] = new WsClient(ch);
+        self[0].connection = ch;
         ch.closeFuture().addListener(f -> self[0].closed());
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path, Unpooled.EMPTY_BUFFER);
         req.headers().set("host", "localhost").set("upgrade", "websocket").set("connection", "Upgrade")
@@ -127,7 +125,7 @@ final class WsClient implements AutoCloseable {
 
     /** Opens {@code path} as an extended CONNECT on a new h2c (prior knowledge) connection. */
     static WsClient h2(InetSocketAddress lb, String path, Map<String, String> headers) throws Exception {
-        WsClient[] self = new WsClient[1];
+        WsClient[] self = {new WsClient()};
         Channel ch = new Bootstrap().group(GROUP).channel(dev.roundtrip.http.Transport.NIO.socketChannel())
                 .handler(new ChannelInitializer<>() {
                     @Override
@@ -146,7 +144,7 @@ final class WsClient implements AutoCloseable {
                     }
                 })
                 .connect(lb).sync().channel();
-        self[0] = new WsClient(ch);
+        self[0].connection = ch;
         if (!self[0].connectProtocolEnabled.get(10, TimeUnit.SECONDS)) {
             self[0].handshake.complete(new Handshake(-1, Map.of()));
             return self[0];
