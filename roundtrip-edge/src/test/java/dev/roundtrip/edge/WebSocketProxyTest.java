@@ -216,6 +216,121 @@ class WebSocketProxyTest {
     }
 
     @Test
+    void aTunnelIsClosedWith1001AtItsMaxLifetimeEvenWhenBusy() throws Exception {
+        long lifetimeMillis = 400;
+        try (WsBackend a = new WsBackend("a");
+                EdgeHarness edge = new EdgeHarness(config(a.hostPort(), "websocket: { max_lifetime: " + lifetimeMillis + "ms }"))) {
+            try (WsClient c = WsClient.h1(edge.address("http"), "/ws/echo", Map.of())) {
+                c.handshake();
+                long start = System.nanoTime();
+                int i = 0;
+                while (!c.closeStatus.isDone() && TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 20) {
+                    c.sendText("tick " + i++);
+                    c.flush();
+                    Thread.sleep(20);
+                }
+                assertThat(c.closeStatus.get(1, TimeUnit.SECONDS)).isEqualTo(1001);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(lifetimeMillis);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> edge.lb.tunnels().open() == 0);
+            assertThat(edge.lb.tunnels().closed(Tunnels.CloseReason.MAX_LIFETIME)).isEqualTo(1);
+        }
+    }
+
+    /**
+     * The backend stops reading: the balancer must stop reading the client too (the client's
+     * writes back up to its own socket) instead of buffering without bound; when the backend reads
+     * again, every message gets through.
+     */
+    @Test
+    void aBackendThatStopsReadingHoldsTheClientBackNotTheBalancersMemory() throws Exception {
+        long limit = 256L << 20;
+        try (WsBackend a = new WsBackend("a"); EdgeHarness edge = new EdgeHarness(config(a.hostPort(), ""))) {
+            try (WsClient c = WsClient.h1(edge.address("http"), "/ws/echo", Map.of())) {
+                c.handshake();
+                await().atMost(Duration.ofSeconds(5)).until(() -> edge.lb.tunnels().open() == 1);
+                a.pauseReading();
+                byte[] chunk = new byte[256 * 1024];
+                long sent = 0;
+                int frames = 0;
+                long blockedSince = -1;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (sent < limit && System.nanoTime() < deadline) {
+                    if (c.isWritable()) {
+                        blockedSince = -1;
+                        chunk[0] = (byte) frames;
+                        c.sendBinary(chunk.clone());
+                        c.flush();
+                        sent += chunk.length;
+                        frames++;
+                    } else if (blockedSince < 0) {
+                        blockedSince = System.nanoTime();
+                    } else if (System.nanoTime() - blockedSince > TimeUnit.SECONDS.toNanos(1)) {
+                        break; // held back for a whole second: the balancer stopped reading
+                    } else {
+                        Thread.sleep(5);
+                    }
+                }
+                assertThat(sent).as("bytes the client could send while the backend did not read").isLessThan(limit);
+                a.resumeReading();
+                for (int i = 0; i < frames; i++) {
+                    byte[] echo = (byte[]) c.next(20);
+                    assertThat(echo).hasSize(chunk.length);
+                    assertThat(echo[0]).isEqualTo((byte) i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theJdkWebSocketClientOverTls() throws Exception {
+        java.nio.file.Path caDir = java.nio.file.Files.createTempDirectory("roundtrip-ws-ca");
+        try (WsBackend a = new WsBackend("a"); EdgeHarness edge = new EdgeHarness(ProxyTest.config("""
+                listen: 127.0.0.1:0
+                tls: { certificates: [ { names: [localhost] } ], ca_dir: %s }
+                backends: [%s]
+                access_log: false
+                """.formatted(caDir, a.hostPort())))) {
+            var ca = dev.roundtrip.tls.LocalCa.loadOrCreate(caDir);
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                    .sslContext(dev.roundtrip.tls.TlsContexts.jdkClient(java.util.List.of(ca.certificate()))).build();
+            java.util.concurrent.LinkedBlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+            java.net.http.WebSocket ws = client.newWebSocketBuilder()
+                    .buildAsync(java.net.URI.create("wss://localhost:" + edge.port("https") + "/ws/echo"), new java.net.http.WebSocket.Listener() {
+                        private final StringBuilder part = new StringBuilder();
+
+                        @Override
+                        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                            part.append(data);
+                            if (last) {
+                                got.add(part.toString());
+                                part.setLength(0);
+                            }
+                            w.request(1);
+                            return null;
+                        }
+
+                        @Override
+                        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w, int status, String reason) {
+                            closed.complete(status);
+                            return null;
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < 200; i++) {
+                ws.sendText("over tls " + i, true).get(10, TimeUnit.SECONDS);
+            }
+            for (int i = 0; i < 200; i++) {
+                assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo("over tls " + i);
+            }
+            ws.sendClose(1000, "done").get(10, TimeUnit.SECONDS);
+            assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+            client.shutdownNow();
+            assertThat(edge.lb.tunnels().total()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void stickinessHoldsAcrossReconnectsAndMovesWhenTheBackendDies() throws Exception {
         WsBackend a = new WsBackend("a");
         WsBackend b = new WsBackend("b");

@@ -106,6 +106,15 @@ final class WsBackend implements AutoCloseable {
                 .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
     }
 
+    /** Stops reading from every open connection (a backend that cannot keep up). */
+    void pauseReading() {
+        children.forEach(c -> c.config().setAutoRead(false));
+    }
+
+    void resumeReading() {
+        children.forEach(c -> c.config().setAutoRead(true));
+    }
+
     String hostPort() {
         return "127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort();
     }

@@ -256,6 +256,11 @@ final class WsClient implements AutoCloseable {
         frames.writeAndFlush(new CloseWebSocketFrame(code, "done"));
     }
 
+    /** Whether the client's connection (or stream) takes more writes now. */
+    boolean isWritable() {
+        return frames.isWritable();
+    }
+
     boolean isOpen() {
         return frames != null && frames.isActive();
     }
