@@ -145,6 +145,25 @@ class WebSocketProxyTest {
     }
 
     @Test
+    void theConnectionIdleTimeoutLeavesAnOpenTunnelAlone() throws Exception {
+        long connectionIdleMillis = 300;
+        try (WsBackend a = new WsBackend("a"); EdgeHarness edge = new EdgeHarness(config(a.hostPort(),
+                "limits: { idle_timeout: " + connectionIdleMillis + "ms }\nwebsocket: { idle_timeout: 60s }"))) {
+            for (boolean h2 : new boolean[] {false, true}) {
+                try (WsClient c = h2 ? WsClient.h2(edge.address("http"), "/ws/echo", Map.of())
+                        : WsClient.h1(edge.address("http"), "/ws/echo", Map.of())) {
+                    c.handshake();
+                    Thread.sleep(3 * connectionIdleMillis);
+                    c.sendText("still open");
+                    c.flush();
+                    assertThat(c.next(10)).as(h2 ? "h2" : "h1").isEqualTo("still open");
+                    assertThat(c.closeStatus).isNotDone();
+                }
+            }
+        }
+    }
+
+    @Test
     void aSilentTunnelIsClosedWith1001AfterTheIdleTimeout() throws Exception {
         long idleMillis = 300;
         try (WsBackend a = new WsBackend("a");

@@ -5,7 +5,6 @@ import dev.roundtrip.edge.proxy.ListenerContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -23,6 +22,7 @@ import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
@@ -102,10 +102,7 @@ public final class ExtendedConnectHandler extends ChannelDuplexHandler implement
         List<String> names = new ArrayList<>(p.names());
         int self = names.indexOf(ctx.name());
         for (int i = self + 1; i < names.size() - 1; i++) {
-            ChannelHandler h = p.get(names.get(i));
-            if (h != null && !names.get(i).startsWith("DefaultChannelPipeline$TailContext")) {
-                p.remove(h);
-            }
+            p.remove(names.get(i));
         }
     }
 
@@ -160,34 +157,42 @@ public final class ExtendedConnectHandler extends ChannelDuplexHandler implement
         p.addAfter("ws-idle", "ws-decoder", new WebSocket08FrameDecoder(FrameRelay.decoderConfig(true, tunnels.config().maxFrameBytes())));
         p.addAfter("ws-decoder", "ws-encoder", new WebSocket08FrameEncoder(false));
         p.addAfter("ws-encoder", "relay", new FrameRelay(tunnel, true));
-        DrainForwarder.register(ctx.channel());
+        TunnelConnectionHandler.register(ctx.channel());
         ctx.channel().config().setAutoRead(true);
     }
 
     /**
-     * Sits on an HTTP/2 connection that carries tunnels: the balancer fires {@link DrainStarted} on
-     * connections, not on their streams, so this passes it on to each tunnel stream (its relay arms
-     * the 1001 close), then on down the connection's pipeline. Runs on the connection's loop, which
-     * is its streams' loop.
+     * Sits on an HTTP/2 connection that carries tunnels, right after its idle timeout handler:
+     * passes {@link DrainStarted} (fired on connections, not on their streams) on to each tunnel
+     * stream, whose relay arms the 1001 close; and keeps the connection's idle timeout from closing
+     * a connection whose tunnels are open (each tunnel has its own, {@code websocket.idle_timeout}).
+     * Runs on the connection's loop, which is its streams' loop.
      */
-    static final class DrainForwarder extends ChannelInboundHandlerAdapter {
-        private static final String NAME = "ws-drain";
+    static final class TunnelConnectionHandler extends ChannelInboundHandlerAdapter {
+        private static final String NAME = "ws-connection";
         private final Set<Channel> streams = new java.util.LinkedHashSet<>();
 
         static void register(Channel stream) {
-            Channel connection = stream.parent();
-            DrainForwarder f = (DrainForwarder) connection.pipeline().get(NAME);
-            if (f == null) {
-                f = new DrainForwarder();
-                connection.pipeline().addFirst(NAME, f);
+            ChannelPipeline p = stream.parent().pipeline();
+            TunnelConnectionHandler h = (TunnelConnectionHandler) p.get(NAME);
+            if (h == null) {
+                h = new TunnelConnectionHandler();
+                if (p.get("idle") != null) {
+                    p.addAfter("idle", NAME, h);
+                } else {
+                    p.addFirst(NAME, h);
+                }
             }
-            DrainForwarder forwarder = f;
-            forwarder.streams.add(stream);
-            stream.closeFuture().addListener(x -> forwarder.streams.remove(stream));
+            TunnelConnectionHandler handler = h;
+            handler.streams.add(stream);
+            stream.closeFuture().addListener(x -> handler.streams.remove(stream));
         }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent && !streams.isEmpty()) {
+                return; // the tunnels time out on their own
+            }
             if (evt instanceof DrainStarted) {
                 for (Channel stream : List.copyOf(streams)) {
                     stream.pipeline().fireUserEventTriggered(evt);

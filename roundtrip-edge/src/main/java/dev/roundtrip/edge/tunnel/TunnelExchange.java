@@ -147,6 +147,8 @@ final class TunnelExchange {
             if (f.isSuccess()) {
                 if (finished || !downCh.isActive()) {
                     f.channel().close();
+                    e.requestFinished();
+                    abandon();
                     return;
                 }
                 sentNanos = context.clock().nanoTime();
@@ -188,6 +190,7 @@ final class TunnelExchange {
         if (finished || !down.channel().isActive()) {
             response.release();
             upstream.close();
+            abandon();
             return;
         }
         if (status != 101) {
@@ -224,6 +227,15 @@ final class TunnelExchange {
         p.remove("http"); // bytes after the 101 go on to the frame decoder
         reserved = false; // the tunnel gives the place back when it ends
         tunnel.start();
+    }
+
+    /** The client went away before the upgrade was answered: counted as nginx's 499, nothing written. */
+    private void abandon() {
+        if (!finished) {
+            FullHttpResponse gone = PlainResponses.of(down.channel().alloc(), HttpResponseStatus.valueOf(499), "client closed the connection");
+            finish(gone, endpoint == null ? "" : endpoint.label(), false);
+            gone.release();
+        }
     }
 
     private void addAffinityCookie(FullHttpResponse response) {
