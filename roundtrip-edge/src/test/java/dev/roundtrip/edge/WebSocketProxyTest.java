@@ -302,6 +302,35 @@ class WebSocketProxyTest {
     }
 
     @Test
+    void extendedConnectOverTlsWithAlpnH2() throws Exception {
+        java.nio.file.Path caDir = java.nio.file.Files.createTempDirectory("roundtrip-ws-ca");
+        try (WsBackend a = new WsBackend("a"); EdgeHarness edge = new EdgeHarness(ProxyTest.config("""
+                listen: 127.0.0.1:0
+                tls: { certificates: [ { names: [localhost] } ], ca_dir: %s }
+                backends: [%s]
+                access_log: false
+                """.formatted(caDir, a.hostPort())))) {
+            var ca = dev.roundtrip.tls.LocalCa.loadOrCreate(caDir);
+            var tls = dev.roundtrip.tls.TlsContexts.nettyClient(java.util.List.of(ca.certificate()), java.util.List.of("h2"));
+            try (WsClient c = WsClient.h2(edge.address("https"), "/ws/echo", Map.of(), tls)) {
+                WsClient.Handshake h = c.handshake();
+                assertThat(h.status()).isEqualTo(200);
+                assertThat(h.header("x-served-by")).isEqualTo("a");
+                for (int i = 0; i < 200; i++) {
+                    c.sendText("h2 over tls " + i);
+                }
+                c.flush();
+                for (int i = 0; i < 200; i++) {
+                    assertThat(c.next(10)).isEqualTo("h2 over tls " + i);
+                }
+                c.sendClose(1000);
+                assertThat(c.closeStatus.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+            }
+            assertThat(FullHttpSeen.of(a).header("x-forwarded-proto")).isEqualTo("https");
+        }
+    }
+
+    @Test
     void theJdkWebSocketClientOverTls() throws Exception {
         java.nio.file.Path caDir = java.nio.file.Files.createTempDirectory("roundtrip-ws-ca");
         try (WsBackend a = new WsBackend("a"); EdgeHarness edge = new EdgeHarness(ProxyTest.config("""

@@ -125,11 +125,19 @@ final class WsClient implements AutoCloseable {
 
     /** Opens {@code path} as an extended CONNECT on a new h2c (prior knowledge) connection. */
     static WsClient h2(InetSocketAddress lb, String path, Map<String, String> headers) throws Exception {
+        return h2(lb, path, headers, null);
+    }
+
+    /** The same over TLS with {@code tls} (ALPN h2), or cleartext when it is null. */
+    static WsClient h2(InetSocketAddress lb, String path, Map<String, String> headers, io.netty.handler.ssl.SslContext tls) throws Exception {
         WsClient[] self = {new WsClient()};
         Channel ch = new Bootstrap().group(GROUP).channel(dev.roundtrip.http.Transport.NIO.socketChannel())
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel c) {
+                        if (tls != null) {
+                            c.pipeline().addLast(tls.newHandler(c.alloc(), "localhost", lb.getPort()));
+                        }
                         c.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
                                 new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
                                 new ChannelInboundHandlerAdapter() {
