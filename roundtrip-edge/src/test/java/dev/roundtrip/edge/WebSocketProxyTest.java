@@ -116,6 +116,24 @@ class WebSocketProxyTest {
     }
 
     @Test
+    void upgradesBeyondMaxTunnelsAre503() throws Exception {
+        try (WsBackend a = new WsBackend("a");
+                EdgeHarness edge = new EdgeHarness(config(a.hostPort(), "websocket: { max_tunnels: 1 }"))) {
+            try (WsClient first = WsClient.h1(edge.address("http"), "/ws/echo", Map.of())) {
+                assertThat(first.handshake().status()).isEqualTo(101);
+                try (WsClient second = WsClient.h2(edge.address("http"), "/ws/echo", Map.of())) {
+                    assertThat(second.handshake().status()).isEqualTo(503);
+                }
+                assertThat(edge.lb.metricsText()).contains("roundtrip_lb_websocket_tunnels_refused_total 1");
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> edge.lb.tunnels().open() == 0);
+            try (WsClient third = WsClient.h1(edge.address("http"), "/ws/echo", Map.of())) {
+                assertThat(third.handshake().status()).as("the place is free again").isEqualTo(101);
+            }
+        }
+    }
+
+    @Test
     void aNon101AnswerIsRelayedAsAResponse() throws Exception {
         try (WsBackend a = new WsBackend("a"); EdgeHarness edge = new EdgeHarness(config(a.hostPort(), ""))) {
             try (WsClient c = WsClient.h1(edge.address("http"), "/chat", Map.of())) {

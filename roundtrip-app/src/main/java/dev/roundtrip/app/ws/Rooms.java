@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -64,6 +65,21 @@ public final class Rooms {
         }
     }
 
+    /**
+     * Takes a member that stopped reading out of the room: a Close 1008 is queued behind what it
+     * has not read, and the connection is closed when that is written or after a second, whichever
+     * comes first (a reader that never reads must not keep its buffers).
+     */
+    private void dropSlow(String room, Member m) {
+        leave(room, m);
+        Channel ch = m.channel;
+        ch.writeAndFlush(new CloseWebSocketFrame(1008, "too slow: " + limits.maxQueuedPerMember() + " messages queued"))
+                .addListener(ChannelFutureListener.CLOSE);
+        ch.eventLoop().schedule(() -> {
+            ch.close();
+        }, 1, TimeUnit.SECONDS);
+    }
+
     /** Sends {@code message} (released here) to every member of {@code room}. */
     void broadcast(String room, WebSocketFrame message) {
         try {
@@ -74,8 +90,7 @@ public final class Rooms {
             for (Member m : members) {
                 if (m.queued.incrementAndGet() > limits.maxQueuedPerMember()) {
                     m.queued.decrementAndGet();
-                    m.channel.writeAndFlush(new CloseWebSocketFrame(1008, "too slow: " + limits.maxQueuedPerMember() + " messages queued"))
-                            .addListener(ChannelFutureListener.CLOSE);
+                    dropSlow(room, m);
                     continue;
                 }
                 m.channel.writeAndFlush(message.retainedDuplicate()).addListener(f -> m.queued.decrementAndGet());
