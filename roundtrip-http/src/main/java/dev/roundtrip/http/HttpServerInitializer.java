@@ -97,10 +97,11 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     /**
      * Takes the HTTP/1.1 handlers out of a downstream connection that switched protocols (after its
      * {@code 101} was written): codec, request guard, aggregator, keep-alive, the request handler and
-     * the connection idle timeout. What the client sends next reaches the handlers added after
-     * {@code last-resort}'s predecessor as raw bytes. Call on the channel's event loop.
+     * the connection idle timeout. What the client sends next reaches, as raw bytes, the handlers
+     * the caller adds before the returned name. Call on the channel's event loop, after the
+     * {@code 101} went through the codec.
      *
-     * @return the name of the handler before which protocol handlers should be added
+     * @return the name of the handler before which the new protocol's handlers go
      */
     public static String removeHttp1Handlers(ChannelPipeline p) {
         for (String name : new String[] {"idle", "guard", "aggregator", "keep-alive", "handler", "first-request"}) {

@@ -19,8 +19,8 @@ interface DownstreamSide {
 
     /**
      * The backend switched protocols: answer the client (101 on HTTP/1.1, 200 on HTTP/2) with
-     * {@code headers} (end-to-end headers of the backend's 101, Via added), and put
-     * {@code codecAndRelay}'s handlers where HTTP handling was.
+     * {@code headers} (end-to-end headers of the backend's 101, Via added), and put the WebSocket
+     * frame codec and a {@link FrameRelay} for {@code tunnel} where HTTP handling was.
      */
     void switched(HttpHeaders headers, Tunnel tunnel);
 }
