@@ -9,6 +9,8 @@ import dev.roundtrip.app.db.JdbcUrls;
 import dev.roundtrip.app.db.Schema;
 import dev.roundtrip.app.db.SchemaMigrator;
 import dev.roundtrip.app.users.UserRepository;
+import dev.roundtrip.app.ws.WebSocketLimits;
+import dev.roundtrip.app.ws.WebSockets;
 import dev.roundtrip.core.net.HostPort;
 import dev.roundtrip.core.service.BoundAddress;
 import dev.roundtrip.core.service.Health;
@@ -51,6 +53,7 @@ public final class AppServer implements Service {
     private volatile Dispatcher dispatcher;
     private volatile AppServerInitializer initializer;
     private volatile UsersApi api;
+    private volatile WebSockets webSockets;
 
     public AppServer(AppConfig config) {
         this(config, MonotonicClock.SYSTEM, Clock.systemUTC());
@@ -93,7 +96,8 @@ public final class AppServer implements Service {
         api = new UsersApi(new UserRepository(database, wallClock), database, config.limits(), load());
         requestThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.name() + "-req-", 0).factory());
         dispatcher = new Dispatcher(config.name(), api, requestThreads, config.limits().maxInFlight(), clock);
-        initializer = new AppServerInitializer(dispatcher, config.limits());
+        webSockets = new WebSockets(config.name(), WebSocketLimits.DEFAULTS);
+        initializer = new AppServerInitializer(dispatcher, config.limits(), webSockets);
 
         Transport transport = Transport.best();
         bossGroup = transport.newGroup(1, config.name() + "-accept");
@@ -123,6 +127,11 @@ public final class AppServer implements Service {
             return a.databaseProblem().map(p -> new Health(Health.Status.DEGRADED, "database failing: " + p)).orElse(h);
         }
         return h;
+    }
+
+    /** The WebSocket endpoints (null before start). */
+    public WebSockets webSockets() {
+        return webSockets;
     }
 
     /** Requests being served right now (for draining and tests). */

@@ -24,6 +24,8 @@ import dev.roundtrip.edge.proxy.ProxyHandler;
 import dev.roundtrip.edge.proxy.UpstreamPools;
 import dev.roundtrip.edge.route.RouteTable;
 import dev.roundtrip.edge.route.Router;
+import dev.roundtrip.edge.tunnel.ExtendedConnectHandler;
+import dev.roundtrip.edge.tunnel.Tunnels;
 import dev.roundtrip.http.HttpLimits;
 import dev.roundtrip.http.HttpServer;
 import dev.roundtrip.http.HttpServerInitializer;
@@ -107,6 +109,7 @@ public final class LoadBalancer implements Service {
     private AccessLog accessLog;
     private HttpServerInitializer adminServer;
     private volatile Channel adminChannel;
+    private Tunnels tunnels;
     private boolean released;
 
     /** One applied configuration: its number, the configuration, and the clusters and endpoints built from it. */
@@ -172,6 +175,11 @@ public final class LoadBalancer implements Service {
         return tcpListeners.stream().filter(t -> t.name().equals(listenerName)).map(TcpListener::metrics).findFirst().orElse(null);
     }
 
+    /** The WebSocket tunnels (null before start). */
+    public Tunnels tunnels() {
+        return tunnels;
+    }
+
     /** The cluster named {@code name}, at run time. */
     public Cluster cluster(String clusterName) {
         return current.clusters().get(clusterName);
@@ -209,6 +217,7 @@ public final class LoadBalancer implements Service {
             });
             pools = new UpstreamPools(workers, network, transport, clock);
             accessLog = new AccessLog(config.accessLog());
+            tunnels = new Tunnels(config.websocket(), network, transport);
             List<CompletableFuture<BoundAddress>> bound = new ArrayList<>();
             for (ListenerConfig l : config.listeners()) {
                 if (l.tcpProxy().isPresent()) { // L4: connections relayed as bytes (dev.roundtrip.edge.l4)
@@ -266,7 +275,8 @@ public final class LoadBalancer implements Service {
             return CompletableFuture.failedFuture(new IllegalArgumentException("listener " + l.name() + ": TLS: " + e.getMessage(), e));
         }
         ListenerContext context = new ListenerContext(l.name(), routeTable(l, generation), pools, metrics, accessLog, clock, inFlight);
-        HttpServerInitializer init = new HttpServerInitializer(current.config().limits(), tls, l.http2(), () -> new ProxyHandler(context));
+        HttpServerInitializer init = new HttpServerInitializer(current.config().limits(), tls, l.http2(), () -> new ProxyHandler(context, tunnels),
+                () -> new ExtendedConnectHandler(context, tunnels));
         return bind(l.address(), init, tls != null ? "https" : "http")
                 .thenApply(b -> new RunningListener(l, context, init, b.channel(), b.address()));
     }
@@ -743,6 +753,9 @@ public final class LoadBalancer implements Service {
         out.append("roundtrip_lb_config_reloads_total{result=\"success\"} ").append(reloadsApplied.sum()).append('\n');
         out.append("roundtrip_lb_config_reloads_total{result=\"failure\"} ").append(reloadsRejected.sum()).append('\n');
         TcpMetrics.render(tcpListeners.stream().map(TcpListener::metrics).toList(), out);
+        if (tunnels != null) {
+            tunnels.render(out);
+        }
         return out.toString();
     }
 

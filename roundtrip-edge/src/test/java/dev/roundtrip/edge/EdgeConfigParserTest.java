@@ -92,6 +92,19 @@ class EdgeConfigParserTest {
     }
 
     @Test
+    void websocketLimitsHaveSafeDefaultsAndParse() throws Exception {
+        assertThat(parse("listen: 127.0.0.1:0\nbackends: [127.0.0.1:8080]").websocket())
+                .isEqualTo(dev.roundtrip.edge.config.WebSocketConfig.DEFAULTS);
+        EdgeConfig c = parse("""
+                listen: 127.0.0.1:0
+                backends: [127.0.0.1:8080]
+                websocket: { idle_timeout: 30s, max_lifetime: 1h, max_frame_bytes: 64KiB, max_tunnels: 50 }
+                """);
+        assertThat(c.websocket()).isEqualTo(new dev.roundtrip.edge.config.WebSocketConfig(
+                java.time.Duration.ofSeconds(30), java.time.Duration.ofHours(1), 64 * 1024, 50));
+    }
+
+    @Test
     void errorsNameTheKeyTheValueAndWhatIsAllowed() {
         fails("backends: [198.18.1.10:8080, 10.0.0.1:80]", "backends[1]: '10.0.0.1:80' is neither a lab address nor loopback"
                 + " (allowed: 198.18.0.0/15 or 2001:db8::/32, or 127.0.0.0/8 and ::1)");
@@ -103,7 +116,13 @@ class EdgeConfigParserTest {
                 "health_check.interval: '2x' is not a duration (allowed: e.g. 500ms, 2s, 1.5s, 1m)");
         fails("backends: [198.18.1.10:80]\nretry_policy: { num_retries: 50 }", "retry_policy.num_retries: '50' is outside 0-10");
         fails("backends: [198.18.1.10:80]\nbackend: [x]", "backend: unknown key (allowed: access_log, admin, backends, health_check, http2, "
-                + "limits, listen, mode, outlier_detection, policy, pool, proxy_protocol, retry_policy, server_names, timeouts, tls, workers)");
+                + "limits, listen, mode, outlier_detection, policy, pool, proxy_protocol, retry_policy, server_names, timeouts, tls, websocket, workers)");
+        fails("backends: [198.18.1.10:80]\nwebsocket: { idle_timeout: 5ms }",
+                "websocket.idle_timeout: '5ms' is outside the allowed range 10ms to 7d");
+        fails("backends: [198.18.1.10:80]\nwebsocket: { max_frame_bytes: 64 }",
+                "websocket.max_frame_bytes: '64' is outside the allowed range 125 to 64MiB");
+        fails("backends: [198.18.1.10:80]\nwebsocket: { max_tunnel: 5 }",
+                "websocket.max_tunnel: unknown key (allowed: idle_timeout, max_frame_bytes, max_lifetime, max_tunnels)");
         fails("""
                 listeners: [ { address: 127.0.0.1:80, routes: [ { cluster: nope } ] } ]
                 clusters: [ { name: app, endpoints: [127.0.0.1:81] } ]

@@ -67,6 +67,7 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private volatile Mapping<? super String, ? extends SslContext> tls;
     private final boolean h2;
     private final Supplier<? extends ChannelHandler> handlerFactory;
+    private final Supplier<? extends ChannelHandler> extendedConnectFactory;
     private final ConnectionCounter connections;
     private final Set<Channel> streams = ConcurrentHashMap.newKeySet();
 
@@ -80,10 +81,24 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
      */
     public HttpServerInitializer(HttpLimits limits, Mapping<? super String, ? extends SslContext> tls, boolean h2,
             Supplier<? extends ChannelHandler> handlerFactory) {
+        this(limits, tls, h2, handlerFactory, null);
+    }
+
+    /**
+     * With extended CONNECT (RFC 8441) on HTTP/2: SETTINGS_ENABLE_CONNECT_PROTOCOL is advertised and
+     * every stream's pipeline starts with a handler from {@code extendedConnectFactory}, which sees
+     * the stream's frames before they become HTTP objects (it takes over a CONNECT with
+     * {@code :protocol}, and steps aside for anything else).
+     *
+     * @param extendedConnectFactory makes that first handler per HTTP/2 stream, or null for none
+     */
+    public HttpServerInitializer(HttpLimits limits, Mapping<? super String, ? extends SslContext> tls, boolean h2,
+            Supplier<? extends ChannelHandler> handlerFactory, Supplier<? extends ChannelHandler> extendedConnectFactory) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.tls = tls;
         this.h2 = h2;
         this.handlerFactory = Objects.requireNonNull(handlerFactory, "handlerFactory");
+        this.extendedConnectFactory = extendedConnectFactory;
         this.connections = new ConnectionCounter(limits.maxConnections());
     }
 
@@ -99,6 +114,30 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
             throw new IllegalArgumentException("a listener cannot switch between TLS and cleartext");
         }
         tls = next;
+    }
+
+    /**
+     * Takes the HTTP/1.1 handlers out of a downstream connection that switched protocols (after its
+     * {@code 101} was written): codec, request guard, aggregator, keep-alive, the request handler and
+     * the connection idle timeout. What the client sends next reaches, as raw bytes, the handlers
+     * the caller adds before the returned name. Call on the channel's event loop, after the
+     * {@code 101} went through the codec.
+     *
+     * @return the name of the handler before which the new protocol's handlers go
+     */
+    public static String removeHttp1Handlers(ChannelPipeline p) {
+        for (String name : new String[] {"idle", "guard", "aggregator", "keep-alive", "handler", "first-request"}) {
+            if (p.get(name) != null) {
+                p.remove(name);
+            }
+        }
+        if (p.get(HttpServerUpgradeHandler.class) != null) {
+            p.remove(HttpServerUpgradeHandler.class);
+        }
+        if (p.get(HttpServerCodec.class) != null) {
+            p.remove(HttpServerCodec.class);
+        }
+        return "last-resort";
     }
 
     /** Downstream connections open now on the listeners using this initializer. */
@@ -238,6 +277,9 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxConcurrentStreams(limits.maxConcurrentStreams())
                 .maxHeaderListSize(limits.maxHeaderBytes());
+        if (extendedConnectFactory != null) {
+            settings.connectProtocolEnabled(true); // RFC 8441 section 3
+        }
         return Http2FrameCodecBuilder.forServer()
                 .initialSettings(settings)
                 .decoderEnforceMaxRstFramesPerWindow(limits.maxResetsPerWindow(), (int) limits.resetWindow().toSeconds())
@@ -254,6 +296,9 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
                 ConnectionInfo info = connection.attr(ConnectionInfo.KEY).get();
                 if (info != null && !info.protocol().startsWith("h2")) {
                     connection.attr(ConnectionInfo.KEY).set(info.withProtocol(info.secure() ? "h2" : "h2c"));
+                }
+                if (extendedConnectFactory != null) {
+                    stream.pipeline().addLast("extended-connect", extendedConnectFactory.get());
                 }
                 stream.pipeline().addLast(
                         new Http2StreamFrameToHttpObjectCodec(true),

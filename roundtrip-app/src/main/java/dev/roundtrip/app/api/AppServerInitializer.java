@@ -7,7 +7,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import dev.roundtrip.app.ws.WebSocketRoute;
+import dev.roundtrip.app.ws.WebSockets;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
@@ -38,6 +41,8 @@ import org.slf4j.LoggerFactory;
  *   HTTP/1.1 "Upgrade: h2c"?    ──┘                                          └ Http2StreamFrameToHttpObjectCodec
  *   plain HTTP/1.1              ── HttpServerCodec ─ HttpServerKeepAliveHandler ─┐
  *                                                                                 ├ BodyLimitAggregator ─ AppRequestHandler
+ *   HTTP/1.1 upgrade to /ws/echo or /ws/room/NAME as the first request:
+ *                               ── HttpServerCodec ─ WebSocketServerProtocolHandler ─ WebSocketFrameAggregator ─ WebSocketHandler
  * </pre>
  *
  * Both protocols end in the same two handlers, so the API cannot tell them apart.
@@ -47,11 +52,18 @@ public final class AppServerInitializer extends ChannelInitializer<Channel> {
 
     private final Dispatcher dispatcher;
     private final AppConfig.Limits limits;
+    private final WebSockets webSockets;
     private final AtomicInteger connections = new AtomicInteger();
 
     public AppServerInitializer(Dispatcher dispatcher, AppConfig.Limits limits) {
+        this(dispatcher, limits, null);
+    }
+
+    /** @param webSockets the WebSocket endpoints, or null for none */
+    public AppServerInitializer(Dispatcher dispatcher, AppConfig.Limits limits, WebSockets webSockets) {
         this.dispatcher = dispatcher;
         this.limits = limits;
+        this.webSockets = webSockets;
     }
 
     /** Client connections open now. */
@@ -109,12 +121,17 @@ public final class AppServerInitializer extends ChannelInitializer<Channel> {
 
     /**
      * Installs the HTTP/1.1 handlers when the first HTTP/1.1 message arrives, that is when the
-     * client neither sent the h2c preface nor upgraded; then steps aside.
+     * client neither sent the h2c preface nor upgraded to h2c; or the WebSocket handlers when it is an
+     * upgrade to one of the {@link WebSocketRoute}s; then steps aside.
      */
     private final class Http1Installer extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof HttpMessage) {
+            WebSocketRoute ws = webSockets != null && msg instanceof HttpRequest r ? WebSocketRoute.of(r) : null;
+            if (ws != null) {
+                webSockets.install(ctx.pipeline(), ctx.name(), ws);
+                ctx.pipeline().remove(this);
+            } else if (msg instanceof HttpMessage) {
                 ChannelPipeline p = ctx.pipeline();
                 p.addAfter(ctx.name(), "app", new AppRequestHandler(dispatcher, limits.maxPipelined()));
                 p.addAfter(ctx.name(), "aggregator", new BodyLimitAggregator(dispatcher, limits.maxBodyBytes()));

@@ -9,6 +9,8 @@ import dev.roundtrip.http.client.UpstreamFailure;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.CookieHeaderNames;
+import io.netty.handler.codec.http.cookie.DefaultCookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import java.util.List;
 import java.util.Set;
@@ -105,6 +107,24 @@ public final class Cluster {
             case PolicyConfig.HashCookie c -> cookie(headers, c.cookie());
             default -> null;
         };
+    }
+
+    /**
+     * For a cookie policy, a new affinity cookie for a client that sent none (as Envoy's hash
+     * policy generates one): its random value is the request's hash key, and the client that sends
+     * it back lands on the same endpoint while that endpoint is usable. Null for other policies.
+     */
+    public Cookie newAffinityCookie() {
+        if (!(config.policy() instanceof PolicyConfig.HashCookie c)) {
+            return null;
+        }
+        byte[] b = new byte[16];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(b);
+        DefaultCookie cookie = new DefaultCookie(c.cookie(), java.util.HexFormat.of().formatHex(b));
+        cookie.setPath("/");
+        cookie.setHttpOnly(true);
+        cookie.setSameSite(CookieHeaderNames.SameSite.Lax);
+        return cookie;
     }
 
     private static String cookie(HttpHeaders headers, String name) {

@@ -19,9 +19,16 @@ import java.util.Set;
  * @param limits limits applied to every downstream connection
  * @param workers event loop threads; 0 means one per available CPU
  * @param accessLog whether to log one line per request (logger {@code dev.roundtrip.edge.access})
+ * @param websocket limits of WebSocket tunnels
  */
 public record EdgeConfig(List<ListenerConfig> listeners, List<ClusterConfig> clusters, Optional<AdminConfig> admin,
-        HttpLimits limits, int workers, boolean accessLog) {
+        HttpLimits limits, int workers, boolean accessLog, WebSocketConfig websocket) {
+
+    /** With the default WebSocket limits. */
+    public EdgeConfig(List<ListenerConfig> listeners, List<ClusterConfig> clusters, Optional<AdminConfig> admin,
+            HttpLimits limits, int workers, boolean accessLog) {
+        this(listeners, clusters, admin, limits, workers, accessLog, WebSocketConfig.DEFAULTS);
+    }
 
     public EdgeConfig {
         listeners = List.copyOf(listeners);
@@ -80,6 +87,10 @@ public record EdgeConfig(List<ListenerConfig> listeners, List<ClusterConfig> clu
 
     private static ClusterConfig clusterByName(List<ClusterConfig> clusters, String name) {
         return clusters.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    public EdgeConfig withWebSocket(WebSocketConfig ws) {
+        return new EdgeConfig(listeners, clusters, admin, limits, workers, accessLog, ws);
     }
 
     /** The cluster named {@code name}. */

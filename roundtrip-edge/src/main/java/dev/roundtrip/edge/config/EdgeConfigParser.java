@@ -58,6 +58,7 @@ import java.util.Optional;
  *           idle_timeout: 60s, max_connections: 10000, max_concurrent_streams: 100, max_resets_per_window: 200, reset_window: 30s }
  * workers: 0
  * access_log: true
+ * websocket: { idle_timeout: 300s, max_lifetime: 24h, max_frame_bytes: 1MiB, max_tunnels: 10000 }
  * </pre>
  * Short form (one listener, one cluster named "default"): {@code listen}, {@code tls},
  * {@code server_names} (names of the local-CA certificate), {@code backends}, {@code policy},
@@ -129,7 +130,7 @@ public final class EdgeConfigParser {
     }
 
     private static EdgeConfig parseFull(ConfigNode n) {
-        n.onlyKeys("listeners", "clusters", "admin", "limits", "workers", "access_log");
+        n.onlyKeys("listeners", "clusters", "admin", "limits", "workers", "access_log", "websocket");
         List<ClusterConfig> clusters = n.list("clusters", c -> {
             c.onlyKeys(concat(CLUSTER_KEYS, "name", "endpoints"));
             return cluster(c, c.string("name"), c.list("endpoints", e -> ConfigNode.parseEndpoint(e.text(), e.path())));
@@ -166,7 +167,7 @@ public final class EdgeConfigParser {
             listeners.add(wrap(l.path(), () -> new ListenerConfig(name, address, tls, l.bool("http2", true), r)));
         }
         return wrap(n.path(), () -> new EdgeConfig(listeners, clusters, admin(n), limits(n),
-                (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true)));
+                (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true), websocket(n)));
     }
 
     private static EdgeConfig parseShort(ConfigNode n, InetSocketAddress defaultListen) {
@@ -175,7 +176,7 @@ public final class EdgeConfigParser {
             noHttpKeys(n, "tls", "server_names", "http2");
         }
         String[] listenerKeys = tcp ? new String[] {"listen", "mode", "idle_timeout"} : new String[] {"listen", "mode", "tls", "server_names", "http2"};
-        n.onlyKeys(concat(concat(CLUSTER_KEYS, listenerKeys), "backends", "admin", "limits", "workers", "access_log"));
+        n.onlyKeys(concat(concat(CLUSTER_KEYS, listenerKeys), "backends", "admin", "limits", "workers", "access_log", "websocket"));
         InetSocketAddress listen = n.has("listen") ? n.address("listen") : defaultListen;
         if (listen == null) {
             throw n.error("listen", "is missing (allowed: ADDR:PORT, e.g. 127.0.0.1:8080; or use the full form with 'listeners')");
@@ -193,7 +194,7 @@ public final class EdgeConfigParser {
                 : wrap(n.path(), () -> new ListenerConfig("default", listen, tls(n, listen), n.bool("http2", true),
                         List.of(RouteConfig.catchAll("default"))));
         return wrap(n.path(), () -> new EdgeConfig(List.of(listener), List.of(cluster), admin(n), limits(n),
-                (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true)));
+                (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true), websocket(n)));
     }
 
     private static ClusterConfig cluster(ConfigNode c, String name, List<InetSocketAddress> endpoints) {
@@ -341,6 +342,17 @@ public final class EdgeConfigParser {
                 (int) l.integer("max_concurrent_streams", d.maxConcurrentStreams(), 1, 1_000_000),
                 (int) l.integer("max_resets_per_window", d.maxResetsPerWindow(), 1, 1_000_000),
                 l.duration("reset_window", d.resetWindow())));
+    }
+
+    private static WebSocketConfig websocket(ConfigNode n) {
+        WebSocketConfig d = WebSocketConfig.DEFAULTS;
+        if (!n.has("websocket")) {
+            return d;
+        }
+        ConfigNode w = n.child("websocket").onlyKeys("idle_timeout", "max_lifetime", "max_frame_bytes", "max_tunnels");
+        return wrap(w.path(), () -> new WebSocketConfig(w.duration("idle_timeout", d.idleTimeout()),
+                w.duration("max_lifetime", d.maxLifetime()), (int) w.bytes("max_frame_bytes", d.maxFrameBytes(), 64 * 1024 * 1024),
+                (int) w.integer("max_tunnels", d.maxTunnels(), 1, 10_000_000)));
     }
 
     /** Runs a record constructor, putting its validation errors under {@code path}. */

@@ -24,7 +24,12 @@ public sealed interface PolicyConfig {
     /** Consistent hashing (a ring) on a request header: the same value sticks to the same endpoint. */
     record HashHeader(String header) implements PolicyConfig {}
 
-    /** Consistent hashing on a cookie's value (session stickiness). */
+    /**
+     * Consistent hashing on a cookie's value (session stickiness): a client that sends the cookie
+     * sticks to one endpoint while it is usable and moves to the next on the ring when it is not;
+     * a client without it is given a new random one (Set-Cookie: NAME=...; Path=/; HttpOnly;
+     * SameSite=Lax, a session cookie), as Envoy's cookie hash policy generates one.
+     */
     record HashCookie(String cookie) implements PolicyConfig {}
 
     /**

@@ -43,6 +43,7 @@ final class ProxyExchange {
     private Cluster cluster;
     private String routeLabel = "";
     private String hashKey;
+    private io.netty.handler.codec.http.cookie.Cookie newAffinity;
     private String traceparent = "";
     private final Set<Endpoint> tried = new HashSet<>(4);
     private final List<String> failures = new ArrayList<>(0);
@@ -86,6 +87,9 @@ final class ProxyExchange {
         traceparent = TraceContext.ensure(request.headers());
         HttpUtil.setContentLength(request, request.content().readableBytes());
         hashKey = cluster.hashKey(request.headers());
+        if (hashKey == null && (newAffinity = cluster.newAffinityCookie()) != null) {
+            hashKey = newAffinity.value(); // this client's affinity from now on (Set-Cookie on the answer)
+        }
         cluster.requestStarted();
         attempt();
     }
@@ -130,6 +134,10 @@ final class ProxyExchange {
             // the upstream's length, and 204 must not carry one (RFC 9110 section 8.6).
             if (response.status().code() == 204) {
                 response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+            }
+            if (newAffinity != null) {
+                response.headers().add(HttpHeaderNames.SET_COOKIE,
+                        io.netty.handler.codec.http.cookie.ServerCookieEncoder.STRICT.encode(newAffinity));
             }
             write(response, endpoint.label());
         }

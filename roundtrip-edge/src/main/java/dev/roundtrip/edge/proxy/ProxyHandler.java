@@ -1,5 +1,8 @@
 package dev.roundtrip.edge.proxy;
 
+import dev.roundtrip.edge.tunnel.Http1Upgrade;
+import dev.roundtrip.edge.tunnel.Tunnels;
+import dev.roundtrip.edge.tunnel.WebSocketUpgrade;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -10,18 +13,26 @@ import java.util.ArrayDeque;
  * The last handler of a downstream HTTP/1.1 connection or HTTP/2 stream: proxies its requests one
  * at a time, in order (pipelined HTTP/1.1 requests wait in a short queue; past
  * {@value #MAX_QUEUED} the connection stops reading until the queue drains). Each request is one
- * {@link ProxyExchange}.
+ * {@link ProxyExchange}; an HTTP/1.1 {@code Upgrade: websocket} goes to {@link Http1Upgrade} instead,
+ * and if the backend switches protocols the connection becomes a WebSocket tunnel.
  */
 public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     static final int MAX_QUEUED = 16;
 
     private final ListenerContext context;
+    private final Tunnels tunnels;
     private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private boolean busy;
 
     public ProxyHandler(ListenerContext context) {
+        this(context, null);
+    }
+
+    /** @param tunnels WebSocket tunnels, or null to proxy upgrades as ordinary requests */
+    public ProxyHandler(ListenerContext context, Tunnels tunnels) {
         this.context = context;
+        this.tunnels = tunnels;
     }
 
     @Override
@@ -47,6 +58,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void start(FullHttpRequest request) {
         busy = true;
+        if (tunnels != null && WebSocketUpgrade.isUpgrade(request)) {
+            Http1Upgrade.start(context, tunnels, ctx, request, this::exchangeDone);
+            return;
+        }
         new ProxyExchange(context, ctx, request, this::exchangeDone).start();
     }
 
@@ -69,6 +84,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         releaseQueued();
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseQueued(); // the connection became a tunnel
     }
 
     private void releaseQueued() {
