@@ -13,6 +13,7 @@ import dev.roundtrip.edge.config.ClusterConfig;
 import dev.roundtrip.edge.config.EdgeConfig;
 import dev.roundtrip.edge.config.ListenerConfig;
 import dev.roundtrip.edge.config.TlsConfig;
+import dev.roundtrip.edge.h3.Http3Listener;
 import dev.roundtrip.edge.health.HealthChecker;
 import dev.roundtrip.edge.proxy.AccessLog;
 import dev.roundtrip.edge.proxy.ListenerContext;
@@ -24,7 +25,6 @@ import dev.roundtrip.http.HttpServer;
 import dev.roundtrip.http.HttpServerInitializer;
 import dev.roundtrip.http.Transport;
 import dev.roundtrip.tls.IssuedCertificate;
-import dev.roundtrip.tls.LocalCa;
 import dev.roundtrip.tls.TlsContexts;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -70,6 +70,7 @@ public final class LoadBalancer implements Service {
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<String, HttpServerInitializer> initializers = new LinkedHashMap<>();
     private final List<HealthChecker> checkers = new ArrayList<>();
+    private final List<Http3Listener> http3 = new ArrayList<>();
     private volatile Health.Status status = Health.Status.STARTING;
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
@@ -121,12 +122,20 @@ public final class LoadBalancer implements Service {
             AccessLog accessLog = new AccessLog(config.accessLog());
             List<CompletableFuture<BoundAddress>> bound = new ArrayList<>();
             for (ListenerConfig l : config.listeners()) {
-                Mapping<String, SslContext> tls = l.tls().isPresent() ? tlsMapping(l, l.tls().get()) : null;
+                List<IssuedCertificate> certs = l.tls().map(ListenerCertificates::load).orElse(List.of());
+                Mapping<String, SslContext> tls = l.tls().isPresent() ? tlsMapping(l, l.tls().get(), certs) : null;
                 ListenerContext context = new ListenerContext(l.name(), new Router(l.routes()), clusters, pools, metrics,
                         accessLog, clock, inFlight);
-                HttpServerInitializer init = new HttpServerInitializer(config.limits(), tls, l.http2(), () -> new ProxyHandler(context));
+                Http3Listener h3 = l.http3().isEmpty() ? null : new Http3Listener(l, certs, config.limits(), () -> new ProxyHandler(context));
+                HttpServerInitializer init = new HttpServerInitializer(config.limits(), tls, l.http2(),
+                        h3 == null ? () -> new ProxyHandler(context) : () -> h3.advertised(new ProxyHandler(context)));
                 initializers.put(l.name(), init);
-                bound.add(bind(transport, l.address(), init, tls != null ? "https" : "http"));
+                CompletableFuture<BoundAddress> tcp = bind(transport, l.address(), init, tls != null ? "https" : "http");
+                bound.add(tcp);
+                if (h3 != null) { // HTTP/3 on the same port number over UDP, once TCP has it
+                    http3.add(h3);
+                    bound.add(tcp.thenCompose(b -> h3.start(workers, transport, network, b)));
+                }
             }
             if (config.admin().isPresent()) {
                 HttpLimits adminLimits = new HttpLimits(8192, 16 * 1024, 1024, Duration.ofSeconds(5), Duration.ofSeconds(30), 64, 1, 10, Duration.ofSeconds(30));
@@ -198,25 +207,15 @@ public final class LoadBalancer implements Service {
     }
 
     /** Certificates by SNI name; the first certificate is the default (no or unknown SNI). */
-    private static Mapping<String, SslContext> tlsMapping(ListenerConfig listener, TlsConfig tls) {
-        LocalCa ca = null;
+    private static Mapping<String, SslContext> tlsMapping(ListenerConfig listener, TlsConfig tls, List<IssuedCertificate> certs) {
         DomainWildcardMappingBuilder<SslContext> builder = null;
         List<String> alpn = listener.http2() ? TlsContexts.HTTP_ALPN : List.of("http/1.1");
-        for (TlsConfig.Certificate c : tls.certificates()) {
-            IssuedCertificate cert;
-            if (c.certFile().isPresent()) {
-                cert = IssuedCertificate.fromPem(c.certFile().get(), c.keyFile().orElseThrow());
-            } else {
-                if (ca == null) {
-                    ca = LocalCa.loadOrCreate(tls.caDir().orElse(LocalCa.defaultDir()));
-                }
-                cert = ca.issue(c.names());
-            }
-            SslContext context = TlsContexts.nettyServer(cert, alpn);
+        for (int i = 0; i < certs.size(); i++) {
+            SslContext context = TlsContexts.nettyServer(certs.get(i), alpn);
             if (builder == null) {
                 builder = new DomainWildcardMappingBuilder<>(context);
             }
-            for (String n : c.names()) {
+            for (String n : tls.certificates().get(i).names()) {
                 if (!isIpLiteral(n)) {
                     builder.add(n, context);
                 }
@@ -289,6 +288,7 @@ public final class LoadBalancer implements Service {
         for (Channel ch : open) {
             ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
+        http3.forEach(Http3Listener::close);
         checkers.forEach(HealthChecker::stop);
         long deadline = System.nanoTime() + grace.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -349,6 +349,7 @@ public final class LoadBalancer implements Service {
         gauge(out, "roundtrip_lb_downstream_connections_rejected_total", "counter", "Client connections closed at once: max_connections reached.");
         initializers.forEach((l, i) -> out.append("roundtrip_lb_downstream_connections_rejected_total{listener=\"").append(l).append("\"} ")
                 .append(i.rejectedConnections()).append('\n'));
+        Http3Listener.renderMetrics(out, http3);
         gauge(out, "roundtrip_lb_requests_in_flight", "gauge", "Requests being proxied now.");
         out.append("roundtrip_lb_requests_in_flight ").append(inFlight.get()).append('\n');
         return out.toString();

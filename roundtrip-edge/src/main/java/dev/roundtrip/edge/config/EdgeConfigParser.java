@@ -8,6 +8,7 @@ import dev.roundtrip.core.topology.ServiceSpec;
 import dev.roundtrip.core.topology.TopologyException;
 import dev.roundtrip.http.HttpLimits;
 import dev.roundtrip.http.client.PoolSettings;
+import dev.roundtrip.http.h3.QuicLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -35,6 +36,9 @@ import java.util.Optional;
  *           key: /path/key.pem
  *       ca_dir: ~/.roundtrip/ca
  *     http2: true                       # ALPN h2 over TLS, h2c in cleartext (default true)
+ *     http3: true                       # also HTTP/3 over QUIC on the same port (UDP); needs tls; or:
+ *     # http3: { max_streams: 100, idle_timeout: 30s, max_data: 10MiB, max_stream_data: 1MiB,
+ *     #          address_validation: false, early_data: true }
  *     routes:
  *       - match: { hosts: ["*"], path_prefix: / }
  *         cluster: app
@@ -134,7 +138,7 @@ public final class EdgeConfigParser {
         List<ListenerConfig> listeners = new ArrayList<>();
         List<ConfigNode> listenerNodes = n.list("listeners", l -> l);
         for (int i = 0; i < listenerNodes.size(); i++) {
-            ConfigNode l = listenerNodes.get(i).onlyKeys("name", "address", "tls", "http2", "routes");
+            ConfigNode l = listenerNodes.get(i).onlyKeys("name", "address", "tls", "http2", "http3", "routes");
             InetSocketAddress address = l.address("address");
             List<RouteConfig> routes = l.list("routes", EdgeConfigParser::route);
             if (routes.isEmpty() && clusters.size() == 1) {
@@ -143,14 +147,15 @@ public final class EdgeConfigParser {
             final List<RouteConfig> r = routes;
             final String name = l.string("name", "listener-" + i);
             final Optional<TlsConfig> tls = tls(l, address);
-            listeners.add(wrap(l.path(), () -> new ListenerConfig(name, address, tls, l.bool("http2", true), r)));
+            final Optional<QuicLimits> h3 = http3(l);
+            listeners.add(wrap(l.path(), () -> new ListenerConfig(name, address, tls, l.bool("http2", true), r, h3)));
         }
         return wrap(n.path(), () -> new EdgeConfig(listeners, clusters, admin(n), limits(n),
                 (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true)));
     }
 
     private static EdgeConfig parseShort(ConfigNode n, InetSocketAddress defaultListen) {
-        n.onlyKeys(concat(CLUSTER_KEYS, "listen", "tls", "server_names", "http2", "backends", "admin", "limits", "workers", "access_log"));
+        n.onlyKeys(concat(CLUSTER_KEYS, "listen", "tls", "server_names", "http2", "http3", "backends", "admin", "limits", "workers", "access_log"));
         InetSocketAddress listen = n.has("listen") ? n.address("listen") : defaultListen;
         if (listen == null) {
             throw n.error("listen", "is missing (allowed: ADDR:PORT, e.g. 127.0.0.1:8080; or use the full form with 'listeners')");
@@ -159,8 +164,9 @@ public final class EdgeConfigParser {
             throw n.error("backends", "is missing (allowed: a list of ADDR:PORT)");
         }
         ClusterConfig cluster = cluster(n, "default", n.list("backends", e -> ConfigNode.parseEndpoint(e.text(), e.path())));
+        Optional<QuicLimits> h3 = http3(n);
         ListenerConfig listener = wrap(n.path(), () -> new ListenerConfig("default", listen, tls(n, listen), n.bool("http2", true),
-                List.of(RouteConfig.catchAll("default"))));
+                List.of(RouteConfig.catchAll("default")), h3));
         return wrap(n.path(), () -> new EdgeConfig(List.of(listener), List.of(cluster), admin(n), limits(n),
                 (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true)));
     }
@@ -257,6 +263,27 @@ public final class EdgeConfigParser {
         }
         List<TlsConfig.Certificate> cs = certs;
         return Optional.of(wrap(t.path(), () -> new TlsConfig(cs, Optional.ofNullable(t.string("ca_dir", null)).map(EdgeConfigParser::expandHome))));
+    }
+
+    /** {@code http3: true|false} or {@code http3: { max_streams, idle_timeout, ... }}; absent means no HTTP/3. */
+    private static Optional<QuicLimits> http3(ConfigNode n) {
+        if (!n.has("http3")) {
+            return Optional.empty();
+        }
+        JsonNode raw = n.raw().get("http3");
+        if (raw.isBoolean()) {
+            return raw.asBoolean() ? Optional.of(QuicLimits.DEFAULTS) : Optional.empty();
+        }
+        if (!raw.isObject()) {
+            throw n.error("http3", "is " + raw + " (allowed: true, false, or a map of max_streams, idle_timeout, max_data, "
+                    + "max_stream_data, address_validation, early_data)");
+        }
+        ConfigNode q = n.child("http3").onlyKeys("max_streams", "idle_timeout", "max_data", "max_stream_data", "address_validation", "early_data");
+        QuicLimits d = QuicLimits.DEFAULTS;
+        return Optional.of(wrap(q.path(), () -> new QuicLimits((int) q.integer("max_streams", d.maxStreams(), 1, 1_000_000),
+                q.duration("idle_timeout", d.idleTimeout()), q.bytes("max_data", d.maxData(), 1L << 40),
+                q.bytes("max_stream_data", d.maxStreamData(), 1L << 40), q.bool("address_validation", d.addressValidation()),
+                q.bool("early_data", d.earlyData()))));
     }
 
     private static Path expandHome(String p) {

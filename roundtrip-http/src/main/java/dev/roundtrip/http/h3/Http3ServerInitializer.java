@@ -1,0 +1,177 @@
+package dev.roundtrip.http.h3;
+
+import dev.roundtrip.http.ConnectionInfo;
+import dev.roundtrip.http.HttpLimits;
+import dev.roundtrip.http.internal.BodyLimitAggregator;
+import dev.roundtrip.http.internal.LastResortHandler;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
+import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.http3.Http3FrameToHttpObjectCodec;
+import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
+import io.netty.handler.codec.http3.Http3SettingsFrame;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.AttributeKey;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Assembles the HTTP/3 side of a listener, in one place: the QUIC server codec on a UDP socket
+ * (TLS 1.3 with ALPN {@code h3}, {@link QuicLimits}, Retry tokens when address validation is
+ * on), then per QUIC connection the HTTP/3 control streams, and per request stream:
+ * <pre>
+ *   Http3FrameToHttpObjectCodec -> EarlyDataMarker -> BodyLimitAggregator (413) -> handler -> LastResortHandler
+ * </pre>
+ * The request handler gets the same {@code FullHttpRequest}s and writes the same single
+ * {@code FullHttpResponse} as under {@link dev.roundtrip.http.HttpServerInitializer}, so one
+ * handler serves HTTP/1.1, HTTP/2 and HTTP/3. {@link ConnectionInfo#of(Channel)} says "h3".
+ *
+ * <p>Early data: a request whose head arrives before the QUIC connection's TLS handshake is
+ * complete was sent in 0-RTT (RFC 9001 section 4.6.1: the server cannot have 1-RTT data earlier),
+ * so it gets {@code Early-Data: 1} (RFC 8470 section 5.1) and the handler decides whether to serve
+ * it or answer 425 Too Early. quiche exposes no per-stream "was early data" flag to Java; the
+ * handshake state when the request head arrives is the fact used.
+ */
+public final class Http3ServerInitializer {
+    /** The request header an intermediary adds to a request it received in early data (RFC 8470). */
+    public static final String EARLY_DATA_HEADER = "early-data";
+
+    private static final AttributeKey<Boolean> HANDSHAKE_DONE = AttributeKey.valueOf(Http3ServerInitializer.class, "handshakeDone");
+
+    private final HttpLimits limits;
+    private final QuicLimits quic;
+    private final Supplier<? extends ChannelHandler> handlerFactory;
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong rejected = new AtomicLong();
+
+    /**
+     * @param limits the HTTP limits shared with the TCP listener (header bytes, body bytes, connections)
+     * @param quic the QUIC transport limits
+     * @param handlerFactory makes the request handler of each request stream
+     */
+    public Http3ServerInitializer(HttpLimits limits, QuicLimits quic, Supplier<? extends ChannelHandler> handlerFactory) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.quic = Objects.requireNonNull(quic, "quic");
+        this.handlerFactory = Objects.requireNonNull(handlerFactory, "handlerFactory");
+    }
+
+    /** ALPN of an HTTP/3 server: {@code h3} only (Netty also lists drafts, which a peer could settle on). */
+    public static String[] applicationProtocols() {
+        return new String[] {"h3"};
+    }
+
+    /**
+     * The handler of the listener's UDP socket: QUIC with {@code ssl} (built with ALPN
+     * {@link #applicationProtocols()} and, for 0-RTT, {@code earlyData(true)}).
+     *
+     * @param wallMillis the wall clock Retry tokens expire by
+     */
+    public ChannelHandler quicCodec(QuicSslContext ssl, LongSupplier wallMillis) {
+        var builder = Http3.newQuicServerCodecBuilder()
+                .sslContext(ssl)
+                .maxIdleTimeout(quic.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .initialMaxData(quic.maxData())
+                .initialMaxStreamDataBidirectionalLocal(quic.maxStreamData())
+                .initialMaxStreamDataBidirectionalRemote(quic.maxStreamData())
+                .initialMaxStreamsBidirectional(quic.maxStreams())
+                .tokenHandler(quic.addressValidation() ? new RetryTokens(Duration.ofSeconds(30), wallMillis)
+                        : RetryTokens.NONE)
+                .handler(new ConnectionInitializer());
+        return builder.build();
+    }
+
+    /** QUIC connections open now. */
+    public int openConnections() {
+        return open.get();
+    }
+
+    /** QUIC connections closed at once because {@link HttpLimits#maxConnections()} was reached. */
+    public long rejectedConnections() {
+        return rejected.get();
+    }
+
+    /** Whether the TLS handshake of {@code quicConnection} had completed (false: anything read now is early data). */
+    public static boolean handshakeDone(Channel quicConnection) {
+        return Boolean.TRUE.equals(quicConnection.attr(HANDSHAKE_DONE).get());
+    }
+
+    /** One QUIC connection: its info, the handshake watch, the HTTP/3 connection handler. */
+    private final class ConnectionInitializer extends ChannelInitializer<QuicChannel> {
+        @Override
+        public boolean isSharable() {
+            return true;
+        }
+
+        @Override
+        protected void initChannel(QuicChannel ch) {
+            if (open.incrementAndGet() > limits.maxConnections()) {
+                open.decrementAndGet();
+                rejected.incrementAndGet();
+                ch.close();
+                return;
+            }
+            ch.closeFuture().addListener(f -> open.decrementAndGet());
+            ConnectionInfo.attach(ch, new ConnectionInfo((InetSocketAddress) ch.remoteSocketAddress(),
+                    (InetSocketAddress) ch.localSocketAddress(), true, "", "h3"));
+            Http3SettingsFrame settings = new DefaultHttp3SettingsFrame();
+            settings.put(Http3SettingsFrame.HTTP3_SETTINGS_MAX_FIELD_SECTION_SIZE, (long) limits.maxHeaderBytes());
+            ch.pipeline().addLast("handshake", new HandshakeWatcher());
+            ch.pipeline().addLast("h3", new Http3ServerConnectionHandler(new StreamInitializer(), null, null, settings, true));
+            ch.pipeline().addLast("last-resort", LastResortHandler.INSTANCE);
+        }
+    }
+
+    /** One request stream: HTTP/3 frames to HTTP objects, early-data marking, body limit, the handler. */
+    private final class StreamInitializer extends ChannelInitializer<QuicStreamChannel> {
+        @Override
+        public boolean isSharable() {
+            return true;
+        }
+
+        @Override
+        protected void initChannel(QuicStreamChannel stream) {
+            stream.pipeline().addLast(
+                    new Http3FrameToHttpObjectCodec(true, true),
+                    new EarlyDataMarker(),
+                    new BodyLimitAggregator((int) Math.min(Integer.MAX_VALUE, limits.maxBodyBytes())),
+                    handlerFactory.get(),
+                    LastResortHandler.INSTANCE);
+        }
+    }
+
+    /** Notes on the QUIC connection when its TLS handshake completed. */
+    private static final class HandshakeWatcher extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
+                ctx.channel().attr(HANDSHAKE_DONE).set(Boolean.TRUE);
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    /** Adds {@code Early-Data: 1} to a request whose head arrived before the handshake completed. */
+    private static final class EarlyDataMarker extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpRequest request && !handshakeDone(ctx.channel().parent())) {
+                request.headers().set(EARLY_DATA_HEADER, "1");
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+}
