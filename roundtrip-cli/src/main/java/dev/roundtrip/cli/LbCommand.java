@@ -42,6 +42,7 @@ import picocli.CommandLine.Option;
                 "  roundtrip lb --backend 127.0.0.1:9001 --backend 127.0.0.1:9002",
                 "  roundtrip lb --tls --listen 127.0.0.1:8443 --backend 127.0.0.1:9001 \\",
                 "               --policy least-request --admin 127.0.0.1:9901",
+                "  roundtrip lb --tls --http3 --listen 127.0.0.1:8443 --backend 127.0.0.1:9001",
                 "  roundtrip lb --config lb.yaml",
                 "",
                 "Exit codes: 0 stopped by a signal, 1 could not start,",
@@ -82,6 +83,9 @@ final class LbCommand implements Runnable {
     @Option(names = "--workers", paramLabel = "N", defaultValue = "0", description = "Event loop threads (0: one per CPU).")
     int workers;
 
+    @Option(names = "--http3", description = "Also serve HTTP/3 over QUIC on the same port over UDP (needs --tls); TCP answers advertise it with Alt-Svc.")
+    boolean http3;
+
     @Option(names = "--no-h2", description = "Offer HTTP/1.1 only.")
     boolean noH2;
 
@@ -120,8 +124,8 @@ final class LbCommand implements Runnable {
 
     EdgeConfig buildConfig() {
         if (config != null) {
-            if (listen != null || tls || !backends.isEmpty() || admin != null) {
-                throw new CommandFailure(2, "--config FILE holds the whole configuration: leave out --listen, --tls, --backend, --admin");
+            if (listen != null || tls || http3 || !backends.isEmpty() || admin != null) {
+                throw new CommandFailure(2, "--config FILE holds the whole configuration: leave out --listen, --tls, --http3, --backend, --admin");
             }
             try {
                 return EdgeConfigParser.parseFile(config);
@@ -161,7 +165,11 @@ final class LbCommand implements Runnable {
                 tlsConfig = Optional.of(new TlsConfig(List.of(new TlsConfig.Certificate(certNames,
                         Optional.ofNullable(cert), Optional.ofNullable(key))), Optional.empty()));
             }
-            ListenerConfig listener = new ListenerConfig("default", address, tlsConfig, !noH2, List.of(RouteConfig.catchAll("default")));
+            if (http3 && !tls) {
+                throw new CommandFailure(2, "--http3 needs --tls (QUIC is always TLS 1.3)");
+            }
+            ListenerConfig listener = new ListenerConfig("default", address, tlsConfig, !noH2, List.of(RouteConfig.catchAll("default")),
+                    http3 ? Optional.of(dev.roundtrip.http.h3.QuicLimits.DEFAULTS) : Optional.empty());
             Optional<AdminConfig> adminConfig = admin == null ? Optional.empty() : Optional.of(new AdminConfig(address("--admin", admin)));
             return new EdgeConfig(List.of(listener), List.of(cluster), adminConfig, HttpLimits.DEFAULTS, workers, !noAccessLog);
         } catch (EdgeConfigException e) {

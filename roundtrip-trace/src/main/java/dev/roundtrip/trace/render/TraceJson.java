@@ -88,6 +88,7 @@ public final class TraceJson {
         o.put("ok", t.succeeded());
         o.put("status", t.status());
         o.put("protocol", t.protocol());
+        o.put("early_data", r.earlyData().name().toLowerCase(Locale.ROOT)); // not_sent, accepted, rejected, too_early
         if (t.remoteAddress() == null) {
             o.putNull("remote");
         } else {
@@ -112,6 +113,9 @@ public final class TraceJson {
 
         ArrayNode phases = o.putArray("phases");
         for (PhaseKind kind : PhaseKind.values()) {
+            if (!PhaseNotes.applies(t, kind)) {
+                continue;
+            }
             ObjectNode p = phases.addObject();
             p.put("name", kind.label());
             Phase phase = t.phase(kind).orElse(null);

@@ -92,6 +92,9 @@ public final class Waterfall {
         line(String.format(Locale.ROOT, LABEL_FORMAT, "phase", "start", "duration")
                 + paint(DIM, axis(scale)));
         for (PhaseKind kind : PhaseKind.values()) {
+            if (!PhaseNotes.applies(t, kind)) {
+                continue;
+            }
             Phase p = t.phase(kind).orElse(null);
             boolean failedHere = t.failure() != null && t.failure().phase() == kind;
             if (p == null) {
@@ -144,6 +147,23 @@ public final class Waterfall {
         line(h.toString());
     }
 
+    /** Address, TLS parameters and what became of 0-RTT early data, for the QUIC row. */
+    private static String quicFacts(TraceResult r) {
+        Timeline t = r.timeline();
+        StringBuilder s = new StringBuilder();
+        if (t.remoteAddress() != null) {
+            s.append(dev.roundtrip.core.net.HostPort.format(t.remoteAddress())).append(" UDP, ");
+        }
+        if (t.tls() != null) {
+            s.append(t.tls().version()).append(' ').append(t.tls().cipherSuite()).append(", ALPN ").append(t.tls().alpn())
+                    .append(t.tls().resumed() ? ", session resumed" : ", full handshake");
+        }
+        if (r.earlyData() != dev.roundtrip.trace.EarlyData.NOT_SENT) {
+            s.append(", 0-RTT ").append(r.earlyData().label());
+        }
+        return s.toString();
+    }
+
     private String facts(TraceResult r, PhaseKind kind) {
         Timeline t = r.timeline();
         return paint(DIM, switch (kind) {
@@ -153,6 +173,7 @@ public final class Waterfall {
             case TLS -> t.tls() == null ? "" : t.tls().version() + " " + t.tls().cipherSuite()
                     + (t.tls().alpn().isEmpty() ? ", no ALPN" : ", ALPN " + t.tls().alpn())
                     + (t.tls().resumed() ? ", session resumed" : ", full handshake");
+            case QUIC -> quicFacts(r);
             case SEND -> r.requestBytes() >= 0 ? r.requestBytes() + " B" : "";
             case WAIT -> t.phase(PhaseKind.WAIT).map(p -> "first byte at " + ms(p.endNanos()).strip()).orElse("");
             case RECEIVE -> t.responseBytes() + " B";
@@ -255,7 +276,7 @@ public final class Waterfall {
         return switch (kind) {
             case DNS -> "\u001b[36m";
             case CONNECT -> "\u001b[33m";
-            case TLS -> "\u001b[35m";
+            case TLS, QUIC -> "\u001b[35m";
             case SEND -> "\u001b[32m";
             case WAIT -> "\u001b[34m";
             case RECEIVE -> "\u001b[92m";
