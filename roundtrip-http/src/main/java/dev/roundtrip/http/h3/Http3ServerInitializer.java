@@ -50,6 +50,7 @@ public final class Http3ServerInitializer {
     /** The request header an intermediary adds to a request it received in early data (RFC 8470). */
     public static final String EARLY_DATA_HEADER = "early-data";
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Http3ServerInitializer.class);
     private static final AttributeKey<Boolean> HANDSHAKE_DONE = AttributeKey.valueOf(Http3ServerInitializer.class, "handshakeDone");
 
     private final HttpLimits limits;
@@ -131,7 +132,9 @@ public final class Http3ServerInitializer {
             settings.put(Http3SettingsFrame.HTTP3_SETTINGS_MAX_FIELD_SECTION_SIZE, (long) limits.maxHeaderBytes());
             ch.pipeline().addLast("handshake", new HandshakeWatcher());
             ch.pipeline().addLast("h3", new Http3ServerConnectionHandler(new StreamInitializer(), null, null, settings, true));
-            ch.pipeline().addLast("last-resort", LastResortHandler.INSTANCE);
+            // No LastResortHandler here: new stream channels travel to the tail of this pipeline,
+            // where QUIC registers them; only errors are handled at the end.
+            ch.pipeline().addLast("errors", ConnectionErrors.INSTANCE);
         }
     }
 
@@ -150,6 +153,18 @@ public final class Http3ServerInitializer {
                     new BodyLimitAggregator((int) Math.min(Integer.MAX_VALUE, limits.maxBodyBytes())),
                     handlerFactory.get(),
                     LastResortHandler.INSTANCE);
+        }
+    }
+
+    /** The end of a QUIC connection's pipeline: an error nobody handled is logged and closes that connection only. */
+    @ChannelHandler.Sharable
+    private static final class ConnectionErrors extends ChannelInboundHandlerAdapter {
+        static final ConnectionErrors INSTANCE = new ConnectionErrors();
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("[{}] QUIC connection error: {}", ctx.channel().id(), cause.toString());
+            ctx.close();
         }
     }
 

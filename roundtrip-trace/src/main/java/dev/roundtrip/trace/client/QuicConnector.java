@@ -60,6 +60,8 @@ public final class QuicConnector {
     private final QuicSslContext ssl;
     private final Duration handshakeTimeout;
     private final IntSupplier ids;
+    /** The URL host each live engine was made for (the trust manager checks the certificate names it). */
+    private final java.util.Map<SSLEngine, String> hosts = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     public QuicConnector(EventLoopGroup group, Transport transport, Network network, TrustPolicy trust, Clock wallClock,
                          Duration handshakeTimeout, IntSupplier ids) {
@@ -67,7 +69,7 @@ public final class QuicConnector {
         this.transport = transport;
         this.network = network;
         this.ssl = QuicSslContextBuilder.forClient()
-                .trustManager(VerifyingTrustManager.of(trust, wallClock))
+                .trustManager(new Tls13TrustManager(VerifyingTrustManager.of(trust, wallClock), hosts))
                 .applicationProtocols("h3")
                 .earlyData(true)
                 .build();
@@ -91,7 +93,11 @@ public final class QuicConnector {
         }
         int id = ids.getAsInt();
         ChannelHandler codec = Http3.newQuicClientCodecBuilder()
-                .sslEngineProvider(q -> ssl.newEngine(q.alloc(), route.urlHost(), route.urlPort()))
+                .sslEngineProvider(q -> {
+                    var engine = ssl.newEngine(q.alloc(), route.urlHost(), route.urlPort());
+                    hosts.put(engine, route.urlHost());
+                    return engine;
+                })
                 .maxIdleTimeout(30, TimeUnit.SECONDS)
                 .initialMaxData(10L << 20)
                 .initialMaxStreamDataBidirectionalLocal(1L << 20)
@@ -203,6 +209,63 @@ public final class QuicConnector {
             } else {
                 udp.close();
             }
+        }
+    }
+
+    /**
+     * Judges server certificates with {@code delegate} for the host each engine was made for, as
+     * TLS 1.3 does. The QUIC engine reports no peer host to a trust manager, so the connector
+     * remembers which host it made each engine for. BoringSSL's QUIC callback names the key type
+     * ("EC", "RSA") as the auth type, which the JDK's validator reads as a TLS 1.2 key exchange;
+     * in TLS 1.3 (always, in QUIC) the key exchange is not tied to the certificate, and the JDK
+     * itself passes "UNKNOWN".
+     */
+    private static final class Tls13TrustManager extends javax.net.ssl.X509ExtendedTrustManager {
+        private final VerifyingTrustManager delegate;
+        private final java.util.Map<SSLEngine, String> hosts;
+
+        Tls13TrustManager(VerifyingTrustManager delegate, java.util.Map<SSLEngine, String> hosts) {
+            this.delegate = delegate;
+            this.hosts = hosts;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws java.security.cert.CertificateException {
+            String host = engine == null ? null : hosts.get(engine);
+            dev.roundtrip.trace.tls.CertificateVerdict verdict = delegate.verdict(chain, "UNKNOWN", host);
+            if (!(verdict instanceof dev.roundtrip.trace.tls.CertificateVerdict.Trusted)) {
+                throw new dev.roundtrip.trace.tls.CertificateRejectedException(verdict, null);
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) throws java.security.cert.CertificateException {
+            checkServerTrusted(chain, authType, (SSLEngine) null);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+            checkServerTrusted(chain, authType, (SSLEngine) null);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws java.security.cert.CertificateException {
+            delegate.checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) throws java.security.cert.CertificateException {
+            delegate.checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+            delegate.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return delegate.getAcceptedIssuers();
         }
     }
 
