@@ -101,4 +101,83 @@ class Http3BalancerTest {
             assertThat(again.timeline().phase(PhaseKind.QUIC)).isEmpty();
         }
     }
+
+    @Test
+    void autoStartsOnTcpAndFollowsAltSvcToHttp3OnTheRepeat() {
+        try (Tracer tracer = new Tracer(config(HttpVersion.ALT_SVC))) {
+            TraceResult first = tracer.run(TraceRequest.get(url("/users")));
+            TraceResult second = tracer.run(TraceRequest.get(url("/users")));
+
+            assertThat(first.timeline().protocol()).isEqualTo("h2");
+            assertThat(first.responseHeaders()).anySatisfy(h -> {
+                assertThat(h.name()).isEqualTo("alt-svc");
+                assertThat(h.value()).startsWith("h3=\":" + port + "\"");
+            });
+            assertThat(first.timeline().phase(PhaseKind.CONNECT)).isPresent();
+            assertThat(second.timeline().failure()).isNull();
+            assertThat(second.timeline().protocol()).isEqualTo("h3");
+            assertThat(second.timeline().phase(PhaseKind.QUIC)).isPresent();
+            assertThat(second.timeline().phase(PhaseKind.CONNECT)).isEmpty();
+        }
+    }
+
+    @Test
+    void aPostOnAFullHandshakeIsServedNotTooEarly() {
+        try (Tracer tracer = new Tracer(config(HttpVersion.HTTP_3))) {
+            TraceResult r = tracer.run(new TraceRequest("POST", TraceRequest.parseUrl(url("/orders")), List.of(), "x=1".getBytes()));
+
+            assertThat(r.timeline().status()).isEqualTo(200);
+            assertThat(r.earlyData()).isEqualTo(EarlyData.NOT_SENT);
+        }
+    }
+
+    @Test
+    void zeroRttCarriesAGetButAPostWaitsForTheHandshake() {
+        try (Tracer tracer = new Tracer(config(HttpVersion.HTTP_3).withReuseConnections(false))) {
+            TraceResult cold = tracer.run(TraceRequest.get(url("/users")));
+            TraceResult get = tracer.run(TraceRequest.get(url("/users")));
+            TraceResult post = tracer.run(new TraceRequest("POST", TraceRequest.parseUrl(url("/orders")), List.of(), "x=1".getBytes()));
+
+            assertThat(cold.earlyData()).isEqualTo(EarlyData.NOT_SENT);
+            assertThat(cold.timeline().tls().resumed()).isFalse();
+            assertThat(get.timeline().tls().resumed()).isTrue();
+            assertThat(get.earlyData()).isEqualTo(EarlyData.ACCEPTED);
+            assertThat(get.timeline().status()).isEqualTo(200);
+            // the GET left before the handshake ended: that is what 0-RTT is
+            assertThat(get.timeline().phase(PhaseKind.SEND).orElseThrow().startNanos())
+                    .isLessThan(get.timeline().phase(PhaseKind.QUIC).orElseThrow().endNanos());
+            // the POST on a resumed connection did not ride in early data: it left after the handshake
+            assertThat(post.timeline().tls().resumed()).isTrue();
+            assertThat(post.earlyData()).isEqualTo(EarlyData.NOT_SENT);
+            assertThat(post.timeline().phase(PhaseKind.SEND).orElseThrow().startNanos())
+                    .isGreaterThanOrEqualTo(post.timeline().phase(PhaseKind.QUIC).orElseThrow().endNanos());
+            assertThat(post.timeline().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void garbageDatagramsOnTheQuicPortLeaveOtherConnectionsAlone() throws Exception {
+        try (Tracer tracer = new Tracer(config(HttpVersion.HTTP_3));
+             java.net.DatagramSocket attacker = new java.net.DatagramSocket()) {
+            assertThat(tracer.run(TraceRequest.get(url("/before"))).timeline().status()).isEqualTo(200);
+            java.util.Random random = new java.util.Random(42);
+            var target = new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            for (int i = 0; i < 200; i++) {
+                byte[] junk = new byte[1 + random.nextInt(1400)];
+                random.nextBytes(junk);
+                if (i % 4 == 0) {
+                    junk[0] = (byte) 0xc0; // looks like a long-header Initial, with nonsense after it
+                }
+                attacker.send(new java.net.DatagramPacket(junk, junk.length, target));
+            }
+            attacker.send(new java.net.DatagramPacket(new byte[0], 0, target));
+            TraceResult after = tracer.run(TraceRequest.get(url("/after")));
+
+            assertThat(after.timeline().status()).isEqualTo(200);
+            assertThat(after.timeline().connectionReused()).isTrue(); // the same QUIC connection carried on
+            try (Tracer fresh = new Tracer(config(HttpVersion.HTTP_3))) {
+                assertThat(fresh.run(TraceRequest.get(url("/new"))).timeline().status()).isEqualTo(200);
+            }
+        }
+    }
 }

@@ -57,7 +57,10 @@ public final class Http3Listener {
                          Supplier<? extends ChannelHandler> handlers) {
         this.listener = listener;
         this.quic = listener.http3().orElseThrow(() -> new IllegalArgumentException("listener " + listener.name() + " has no http3"));
-        this.ssl = sslContext(listener, certificates, quic.earlyData());
+        if (quic.earlyData() && !Http3ServerInitializer.earlyDataSupported()) {
+            log.warn("listener {}: 0-RTT off: this Netty does not tell whether a request arrived in early data", listener.name());
+        }
+        this.ssl = sslContext(listener, certificates, quic.earlyData() && Http3ServerInitializer.earlyDataSupported());
         this.initializer = new Http3ServerInitializer(limits, quic, handlers);
     }
 

@@ -18,8 +18,6 @@ import io.netty.handler.codec.http3.Http3SettingsFrame;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -40,18 +38,19 @@ import java.util.function.Supplier;
  * {@code FullHttpResponse} as under {@link dev.roundtrip.http.HttpServerInitializer}, so one
  * handler serves HTTP/1.1, HTTP/2 and HTTP/3. {@link ConnectionInfo#of(Channel)} says "h3".
  *
- * <p>Early data: a request whose head arrives before the QUIC connection's TLS handshake is
- * complete was sent in 0-RTT (RFC 9001 section 4.6.1: the server cannot have 1-RTT data earlier),
- * so it gets {@code Early-Data: 1} (RFC 8470 section 5.1) and the handler decides whether to serve
- * it or answer 425 Too Early. quiche exposes no per-stream "was early data" flag to Java; the
- * handshake state when the request head arrives is the fact used.
+ * <p>Early data: a request whose head is read while the QUIC connection is still in TLS early
+ * data (0-RTT accepted, the client's Finished not yet received) could be a replay, so it gets
+ * {@code Early-Data: 1} (RFC 8470 section 5.1) and the handler decides whether to serve it or
+ * answer 425 Too Early. A request read after the Finished is safe even if it travelled as 0-RTT:
+ * a replayed first flight never completes the handshake. quiche keeps no per-stream "was early
+ * data" flag; the connection's state at the moment the head is read is the fact used
+ * ({@link QuicheEarlyData}).
  */
 public final class Http3ServerInitializer {
     /** The request header an intermediary adds to a request it received in early data (RFC 8470). */
     public static final String EARLY_DATA_HEADER = "early-data";
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Http3ServerInitializer.class);
-    private static final AttributeKey<Boolean> HANDSHAKE_DONE = AttributeKey.valueOf(Http3ServerInitializer.class, "handshakeDone");
 
     private final HttpLimits limits;
     private final QuicLimits quic;
@@ -105,9 +104,12 @@ public final class Http3ServerInitializer {
         return rejected.get();
     }
 
-    /** Whether the TLS handshake of {@code quicConnection} had completed (false: anything read now is early data). */
-    public static boolean handshakeDone(Channel quicConnection) {
-        return Boolean.TRUE.equals(quicConnection.attr(HANDSHAKE_DONE).get());
+    /**
+     * Whether 0-RTT can be offered: early data is only safe when each request can be told apart
+     * (see {@link QuicheEarlyData}); listeners build their TLS context with {@code earlyData(this)}.
+     */
+    public static boolean earlyDataSupported() {
+        return QuicheEarlyData.available();
     }
 
     /** One QUIC connection: its info, the handshake watch, the HTTP/3 connection handler. */
@@ -130,7 +132,6 @@ public final class Http3ServerInitializer {
                     (InetSocketAddress) ch.localSocketAddress(), true, "", "h3"));
             Http3SettingsFrame settings = new DefaultHttp3SettingsFrame();
             settings.put(Http3SettingsFrame.HTTP3_SETTINGS_MAX_FIELD_SECTION_SIZE, (long) limits.maxHeaderBytes());
-            ch.pipeline().addLast("handshake", new HandshakeWatcher());
             ch.pipeline().addLast("h3", new Http3ServerConnectionHandler(new StreamInitializer(), null, null, settings, true));
             // No LastResortHandler here: new stream channels travel to the tail of this pipeline,
             // where QUIC registers them; only errors are handled at the end.
@@ -168,22 +169,12 @@ public final class Http3ServerInitializer {
         }
     }
 
-    /** Notes on the QUIC connection when its TLS handshake completed. */
-    private static final class HandshakeWatcher extends ChannelInboundHandlerAdapter {
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-            if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
-                ctx.channel().attr(HANDSHAKE_DONE).set(Boolean.TRUE);
-            }
-            super.userEventTriggered(ctx, evt);
-        }
-    }
-
-    /** Adds {@code Early-Data: 1} to a request whose head arrived before the handshake completed. */
+    /** Adds {@code Early-Data: 1} to a request whose head is read while the connection is still in early data. */
     private static final class EarlyDataMarker extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof HttpRequest request && !handshakeDone(ctx.channel().parent())) {
+            // Unknown counts as early: only a connection that cannot be asked (already freed) gets here.
+            if (msg instanceof HttpRequest request && QuicheEarlyData.inEarlyData(ctx.channel().parent()).orElse(true)) {
                 request.headers().set(EARLY_DATA_HEADER, "1");
             }
             ctx.fireChannelRead(msg);

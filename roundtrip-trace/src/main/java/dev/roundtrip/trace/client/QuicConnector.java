@@ -205,6 +205,7 @@ public final class QuicConnector {
             listener.quicFailed(remote, cause);
             result.completeExceptionally(FailureClassifier.classify(cause, PhaseKind.QUIC, target));
             if (connection != null) {
+                connection.handshakeFailed(cause);
                 connection.close();
             } else {
                 udp.close();
