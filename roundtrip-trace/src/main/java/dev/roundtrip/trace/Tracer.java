@@ -143,7 +143,7 @@ public final class Tracer implements AutoCloseable {
             }
             return new TraceResult(recorder.timeline(), startedAt, c.id(), response.requestHeaders(),
                     response.responseHeaders(), response.reason(), response.requestBytes(), null,
-                    c instanceof Http3Connection h3 ? h3.earlyData() : EarlyData.NOT_SENT);
+                    c instanceof Http3Connection h3 ? h3.earlyData() : EarlyData.NOT_SENT, response.bodySha256());
         } catch (TraceException e) {
             TraceConnection c = used.get();
             if (c != null) {

@@ -180,4 +180,64 @@ class Http3BalancerTest {
             }
         }
     }
+
+    @Test
+    void curlOverH1AndH2AndOurClientOverH3GetTheSameBody() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(curl(List.of("curl", "--version")) != null, "curl not installed: skipping interop");
+        List<String> base = List.of("curl", "-sS", "--max-time", "10", "--cacert", caDir.resolve("ca.pem").toString(),
+                "--resolve", "api.test:" + port + ":127.0.0.1", url("/same"));
+        String h1 = curl(with(base, "--http1.1"));
+        String h2 = curl(with(base, "--http2"));
+        try (Tracer tracer = new Tracer(config(HttpVersion.HTTP_3))) {
+            TraceResult h3 = tracer.run(TraceRequest.get(url("/same")));
+
+            assertThat(h3.timeline().protocol()).isEqualTo("h3");
+            assertThat(h1).isNotNull().isNotEmpty().isEqualTo(h2);
+            String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(h1.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+            assertThat(h3.bodySha256()).isEqualTo(sha);
+        }
+    }
+
+    private static List<String> with(List<String> base, String flag) {
+        List<String> cmd = new java.util.ArrayList<>(base);
+        cmd.add(1, flag);
+        return cmd;
+    }
+
+    /** curl's stdout, or null when curl cannot run. */
+    private static String curl(List<String> cmd) throws Exception {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+            return p.exitValue() == 0 ? new String(out, java.nio.charset.StandardCharsets.ISO_8859_1) : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    @Test
+    void addressValidationCostsARetryButTheRequestGetsThrough() throws Exception {
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree("""
+                listen: 127.0.0.1:0
+                tls: { certificates: [ { names: [api.test] } ], ca_dir: %s }
+                http3: { address_validation: true }
+                backends: [127.0.0.1:%d]
+                access_log: false
+                """.formatted(caDir, upstream.port()));
+        LoadBalancer validating = new LoadBalancer("retry-lb", EdgeConfigParser.parse(yaml, "", null), Network.host(), MonotonicClock.SYSTEM);
+        int p = validating.start().get(20, TimeUnit.SECONDS).stream().filter(b -> b.protocol().equals("h3")).findFirst().orElseThrow()
+                .real().getPort();
+        try (Tracer tracer = new Tracer(config(HttpVersion.HTTP_3))) {
+            TraceResult r = tracer.run(TraceRequest.get("https://api.test:" + p + "/validated"));
+            assertThat(r.timeline().failure()).isNull();
+            assertThat(r.timeline().status()).isEqualTo(200);
+        } finally {
+            validating.stop(Duration.ofMillis(200)).get(20, TimeUnit.SECONDS);
+        }
+    }
 }

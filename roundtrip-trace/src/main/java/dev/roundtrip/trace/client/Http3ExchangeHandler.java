@@ -85,7 +85,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler {
     protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
         try {
             if (!state.done()) {
-                state.bodyBytes += frame.content().readableBytes();
+                state.body(frame.content());
             }
         } finally {
             ReferenceCountUtil.release(frame);

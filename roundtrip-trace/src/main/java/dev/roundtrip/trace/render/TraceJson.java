@@ -89,6 +89,7 @@ public final class TraceJson {
         o.put("status", t.status());
         o.put("protocol", t.protocol());
         o.put("early_data", r.earlyData().name().toLowerCase(Locale.ROOT)); // not_sent, accepted, rejected, too_early
+        o.put("body_sha256", r.bodySha256());
         if (t.remoteAddress() == null) {
             o.putNull("remote");
         } else {
