@@ -236,6 +236,8 @@ class Http3BalancerTest {
             TraceResult r = tracer.run(TraceRequest.get("https://api.test:" + p + "/validated"));
             assertThat(r.timeline().failure()).isNull();
             assertThat(r.timeline().status()).isEqualTo(200);
+            assertThat(validating.metricsText()).containsPattern("roundtrip_lb_quic_retry_tokens_total\\{listener=\"default\",result=\"issued\"} [1-9]")
+                    .containsPattern("result=\"accepted\"} [1-9]");
         } finally {
             validating.stop(Duration.ofMillis(200)).get(20, TimeUnit.SECONDS);
         }

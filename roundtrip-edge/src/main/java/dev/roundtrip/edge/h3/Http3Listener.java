@@ -148,6 +148,16 @@ public final class Http3Listener {
             out.append("roundtrip_lb_downstream_quic_connections{listener=\"").append(h.listener.name()).append("\"} ")
                     .append(h.initializer.openConnections()).append('\n');
         }
+        out.append("# HELP roundtrip_lb_quic_retry_tokens_total Address validation: Retry tokens issued, and client tokens accepted or refused.\n");
+        out.append("# TYPE roundtrip_lb_quic_retry_tokens_total counter\n");
+        for (Http3Listener h : listeners) {
+            h.initializer.retryTokens().ifPresent(t -> {
+                String l = "roundtrip_lb_quic_retry_tokens_total{listener=\"" + h.listener.name() + "\",result=\"";
+                out.append(l).append("issued\"} ").append(t.issued()).append('\n');
+                out.append(l).append("accepted\"} ").append(t.accepted()).append('\n');
+                out.append(l).append("refused\"} ").append(t.refused()).append('\n');
+            });
+        }
         out.append("# HELP roundtrip_lb_downstream_quic_connections_rejected_total QUIC connections closed at once: max_connections reached.\n");
         out.append("# TYPE roundtrip_lb_downstream_quic_connections_rejected_total counter\n");
         for (Http3Listener h : listeners) {

@@ -57,6 +57,7 @@ public final class Http3ServerInitializer {
     private final Supplier<? extends ChannelHandler> handlerFactory;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong rejected = new AtomicLong();
+    private volatile RetryTokens retryTokens;
 
     /**
      * @param limits the HTTP limits shared with the TCP listener (header bytes, body bytes, connections)
@@ -88,10 +89,15 @@ public final class Http3ServerInitializer {
                 .initialMaxStreamDataBidirectionalLocal(quic.maxStreamData())
                 .initialMaxStreamDataBidirectionalRemote(quic.maxStreamData())
                 .initialMaxStreamsBidirectional(quic.maxStreams())
-                .tokenHandler(quic.addressValidation() ? new RetryTokens(Duration.ofSeconds(30), wallMillis)
+                .tokenHandler(quic.addressValidation() ? (retryTokens = new RetryTokens(Duration.ofSeconds(30), wallMillis))
                         : RetryTokens.NONE)
                 .handler(new ConnectionInitializer());
         return builder.build();
+    }
+
+    /** The Retry tokens of address validation, empty when it is off (or before {@link #quicCodec}). */
+    public java.util.Optional<RetryTokens> retryTokens() {
+        return java.util.Optional.ofNullable(retryTokens);
     }
 
     /** QUIC connections open now. */

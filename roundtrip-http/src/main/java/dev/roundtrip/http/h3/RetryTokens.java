@@ -41,6 +41,9 @@ public final class RetryTokens implements QuicTokenHandler {
     private static final int MAX_CID = 20;
 
     private final SecretKeySpec key;
+    private final java.util.concurrent.atomic.AtomicLong issued = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
     private final long lifetimeMillis;
     private final LongSupplier wallMillis;
 
@@ -59,11 +62,35 @@ public final class RetryTokens implements QuicTokenHandler {
         out.writeLong(expiry);
         out.writeBytes(mac(expiry, address, cid));
         out.writeBytes(cid);
+        issued.incrementAndGet();
         return true;
+    }
+
+    /** Retry packets sent (tokens written). */
+    public long issued() {
+        return issued.get();
+    }
+
+    /** Tokens that proved the client's address. */
+    public long accepted() {
+        return accepted.get();
+    }
+
+    /** Tokens refused: forged, expired, for another address, or from another process. */
+    public long refused() {
+        return refused.get();
     }
 
     @Override
     public int validateToken(ByteBuf token, InetSocketAddress address) {
+        int offset = check(token, address);
+        if (token.isReadable()) {
+            (offset < 0 ? refused : accepted).incrementAndGet();
+        }
+        return offset;
+    }
+
+    private int check(ByteBuf token, InetSocketAddress address) {
         int start = token.readerIndex();
         int length = token.readableBytes();
         if (length < 8 + MAC_BYTES || length > maxTokenLength()) {
