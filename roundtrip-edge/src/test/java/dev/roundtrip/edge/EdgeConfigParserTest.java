@@ -102,7 +102,7 @@ class EdgeConfigParserTest {
         fails("backends: [198.18.1.10:80]\nhealth_check: { interval: 2x }",
                 "health_check.interval: '2x' is not a duration (allowed: e.g. 500ms, 2s, 1.5s, 1m)");
         fails("backends: [198.18.1.10:80]\nretry_policy: { num_retries: 50 }", "retry_policy.num_retries: '50' is outside 0-10");
-        fails("backends: [198.18.1.10:80]\nbackend: [x]", "backend: unknown key (allowed: access_log, admin, backends, health_check, http2, "
+        fails("backends: [198.18.1.10:80]\nbackend: [x]", "backend: unknown key (allowed: access_log, admin, backends, health_check, http2, http3, "
                 + "limits, listen, outlier_detection, policy, pool, retry_policy, server_names, timeouts, tls, workers)");
         fails("""
                 listeners: [ { address: 127.0.0.1:80, routes: [ { cluster: nope } ] } ]

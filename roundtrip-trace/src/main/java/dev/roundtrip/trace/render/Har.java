@@ -177,6 +177,7 @@ public final class Har {
     private static String httpVersion(String protocol) {
         return switch (protocol) {
             case "h2" -> "HTTP/2.0";
+            case "h3" -> "HTTP/3.0";
             case "" -> "";
             default -> protocol;
         };

@@ -212,7 +212,8 @@ public final class Waterfall {
             Timeline t = runs.get(i).timeline();
             CurlTimings c = CurlTimings.of(t);
             line(String.format(Locale.ROOT, "  %-4d %10s %10s %10s %10s %10s  %s", i + 1, ms(t.totalNanos()),
-                    dur(t, PhaseKind.DNS), dur(t, PhaseKind.CONNECT), dur(t, PhaseKind.TLS),
+                    dur(t, PhaseKind.DNS), t.phase(PhaseKind.QUIC).isPresent() ? "quic " + dur(t, PhaseKind.QUIC) : dur(t, PhaseKind.CONNECT),
+                    t.phase(PhaseKind.QUIC).isPresent() ? "(in quic)" : dur(t, PhaseKind.TLS),
                     c.starttransferNanos() > 0 ? ms(c.starttransferNanos()) : "-", temperature(runs.get(i))));
         }
     }
@@ -227,8 +228,9 @@ public final class Waterfall {
         }
         boolean cached = !t.dnsSteps().isEmpty() && t.dnsSteps().stream().allMatch(s -> s.source() != DnsStep.Source.QUERY);
         boolean resumed = t.tls() != null && t.tls().resumed();
+        String early = r.earlyData() == dev.roundtrip.trace.EarlyData.NOT_SENT ? "" : ", 0-RTT " + r.earlyData().label();
         if (cached || resumed) {
-            return "new connection" + (cached ? ", DNS from cache" : "") + (resumed ? ", TLS resumed" : "");
+            return "new connection" + (cached ? ", DNS from cache" : "") + (resumed ? ", TLS resumed" : "") + early;
         }
         return "cold: new connection";
     }
