@@ -131,22 +131,35 @@ class Http3BalancerTest {
         }
     }
 
+    /**
+     * Whether a resumed connection offers early data in time depends on when quiche tells Netty
+     * (after its first send): on a loaded machine the handshake can finish first. So up to five
+     * resumed GETs: at least one must travel as 0-RTT, and every one that did must be accepted.
+     */
     @Test
     void zeroRttCarriesAGetButAPostWaitsForTheHandshake() {
         try (Tracer tracer = new Tracer(config(HttpVersion.HTTP_3).withReuseConnections(false))) {
             TraceResult cold = tracer.run(TraceRequest.get(url("/users")));
-            TraceResult get = tracer.run(TraceRequest.get(url("/users")));
-            TraceResult post = tracer.run(new TraceRequest("POST", TraceRequest.parseUrl(url("/orders")), List.of(), "x=1".getBytes()));
-
             assertThat(cold.earlyData()).isEqualTo(EarlyData.NOT_SENT);
             assertThat(cold.timeline().tls().resumed()).isFalse();
-            assertThat(get.timeline().tls().resumed()).isTrue();
-            assertThat(get.earlyData()).isEqualTo(EarlyData.ACCEPTED);
-            assertThat(get.timeline().status()).isEqualTo(200);
+
+            TraceResult early = null;
+            for (int i = 0; i < 5 && early == null; i++) {
+                TraceResult get = tracer.run(TraceRequest.get(url("/users")));
+                assertThat(get.timeline().status()).isEqualTo(200);
+                assertThat(get.timeline().tls().resumed()).isTrue();
+                assertThat(get.earlyData()).isIn(EarlyData.ACCEPTED, EarlyData.NOT_SENT);
+                if (get.earlyData() == EarlyData.ACCEPTED) {
+                    early = get;
+                }
+            }
+            assertThat(early).as("one of five resumed GETs went as 0-RTT").isNotNull();
             // the GET left before the handshake ended: that is what 0-RTT is
-            assertThat(get.timeline().phase(PhaseKind.SEND).orElseThrow().startNanos())
-                    .isLessThan(get.timeline().phase(PhaseKind.QUIC).orElseThrow().endNanos());
-            // the POST on a resumed connection did not ride in early data: it left after the handshake
+            assertThat(early.timeline().phase(PhaseKind.SEND).orElseThrow().startNanos())
+                    .isLessThan(early.timeline().phase(PhaseKind.QUIC).orElseThrow().endNanos());
+
+            // a POST on a resumed connection never rides in early data: it leaves after the handshake
+            TraceResult post = tracer.run(new TraceRequest("POST", TraceRequest.parseUrl(url("/orders")), List.of(), "x=1".getBytes()));
             assertThat(post.timeline().tls().resumed()).isTrue();
             assertThat(post.earlyData()).isEqualTo(EarlyData.NOT_SENT);
             assertThat(post.timeline().phase(PhaseKind.SEND).orElseThrow().startNanos())
