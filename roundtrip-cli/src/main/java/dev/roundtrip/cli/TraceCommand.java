@@ -154,6 +154,9 @@ final class TraceCommand implements Callable<Integer> {
         TracerConfig config;
         try {
             request = request();
+            if ("3".equals(http) && !request.tls()) {
+                throw new IllegalArgumentException("--http 3 needs an https:// URL (QUIC is always TLS 1.3)");
+            }
             names = resolver();
             config = config(names);
         } catch (IllegalArgumentException e) {
