@@ -154,7 +154,7 @@ final class TraceCommand implements Callable<Integer> {
         TracerConfig config;
         try {
             request = request();
-            if ("3".equals(http) && !request.tls()) {
+            if (http != null && HttpVersion.parse(http) == HttpVersion.HTTP_3 && !request.tls()) {
                 throw new IllegalArgumentException("--http 3 needs an https:// URL (QUIC is always TLS 1.3)");
             }
             names = resolver();
