@@ -207,12 +207,12 @@ public final class Waterfall {
     }
 
     private void summary(List<TraceResult> runs) {
-        line(paint(BOLD, String.format(Locale.ROOT, "  %-4s %10s %10s %10s %10s %10s  %s", "run", "total", "dns", "tcp", "tls", "ttfb", "connection")));
+        line(paint(BOLD, String.format(Locale.ROOT, "  %-4s %10s %10s %10s %10s %10s  %s", "run", "total", "dns", "tcp/quic", "tls", "ttfb", "connection")));
         for (int i = 0; i < runs.size(); i++) {
             Timeline t = runs.get(i).timeline();
             CurlTimings c = CurlTimings.of(t);
             line(String.format(Locale.ROOT, "  %-4d %10s %10s %10s %10s %10s  %s", i + 1, ms(t.totalNanos()),
-                    dur(t, PhaseKind.DNS), t.phase(PhaseKind.QUIC).isPresent() ? "quic " + dur(t, PhaseKind.QUIC) : dur(t, PhaseKind.CONNECT),
+                    dur(t, PhaseKind.DNS), t.phase(PhaseKind.QUIC).isPresent() ? dur(t, PhaseKind.QUIC) : dur(t, PhaseKind.CONNECT),
                     t.phase(PhaseKind.QUIC).isPresent() ? "(in quic)" : dur(t, PhaseKind.TLS),
                     c.starttransferNanos() > 0 ? ms(c.starttransferNanos()) : "-", temperature(runs.get(i))));
         }
