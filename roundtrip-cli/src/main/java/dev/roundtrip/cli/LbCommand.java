@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
                 "An L7 load balancer / reverse proxy. Terminates TLS (HTTP/1.1 and HTTP/2",
-                "by ALPN; h2c in cleartext), keeps pooled keep-alive connections to the",
+                "by ALPN; h2c in cleartext; HTTP/3 over QUIC with --http3), keeps pooled keep-alive connections to the",
                 "backends, adds X-Forwarded-For, Forwarded, Via and Server-Timing: lb, and",
                 "retries a request on another backend when one fails before answering.",
                 "Quick form: --listen, --backend..., --policy. Full form (listeners, routes,",

@@ -50,8 +50,10 @@ import org.slf4j.LoggerFactory;
  * The article's "load balancer" hop: terminates TCP and TLS (h2 or http/1.1 by ALPN, h2c in
  * cleartext) on each listener, routes each request to a cluster, and proxies it over pooled
  * keep-alive connections to an endpoint picked by the cluster's policy, retrying on another
- * endpoint when an upstream fails before answering so the client does not see it. Serves metrics
- * and {@code /healthz} on the admin listener.
+ * endpoint when an upstream fails before answering so the client does not see it. A TLS listener
+ * with {@code http3} also serves HTTP/3 over QUIC on the same port over UDP
+ * ({@link dev.roundtrip.edge.h3.Http3Listener}). Serves metrics and {@code /healthz} on the admin
+ * listener.
  *
  * <p>Threading: one acceptor thread and {@link EdgeConfig#workers()} event loops; a request and its
  * upstream connection stay on the loop of the downstream connection.
