@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
                 "An L7 load balancer / reverse proxy. Terminates TLS (HTTP/1.1 and HTTP/2",
-                "by ALPN; h2c in cleartext), keeps pooled keep-alive connections to the",
+                "by ALPN; h2c in cleartext; HTTP/3 over QUIC with --http3), keeps pooled keep-alive connections to the",
                 "backends, adds X-Forwarded-For, Forwarded, Via and Server-Timing: lb, and",
                 "retries a request on another backend when one fails before answering.",
                 "With --mode tcp it balances connections instead (L4): bytes are relayed",
@@ -56,6 +56,7 @@ import picocli.CommandLine.Option;
                 "               --policy least-request --admin 127.0.0.1:9901",
                 "  roundtrip lb --mode tcp --listen 127.0.0.1:7443 --backend 127.0.0.1:8443 \\",
                 "               --backend 127.0.0.1:8444 --proxy-protocol v2",
+                "  roundtrip lb --tls --http3 --listen 127.0.0.1:8443 --backend 127.0.0.1:9001",
                 "  roundtrip lb --config lb.yaml      (then: kill -HUP PID to reload)",
                 "",
                 "Exit codes: 0 stopped by a signal, 1 could not start,",
@@ -106,6 +107,9 @@ final class LbCommand implements Runnable {
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "0", description = "Event loop threads (0: one per CPU).")
     int workers;
+
+    @Option(names = "--http3", description = "Also serve HTTP/3 over QUIC on the same port over UDP (needs --tls); TCP answers advertise it with Alt-Svc.")
+    boolean http3;
 
     @Option(names = "--no-h2", description = "Offer HTTP/1.1 only.")
     boolean noH2;
@@ -167,8 +171,8 @@ final class LbCommand implements Runnable {
 
     EdgeConfig buildConfig() {
         if (config != null) {
-            if (listen != null || tls || !backends.isEmpty() || admin != null) {
-                throw new CommandFailure(2, "--config FILE holds the whole configuration: leave out --listen, --tls, --backend, --admin");
+            if (listen != null || tls || http3 || !backends.isEmpty() || admin != null) {
+                throw new CommandFailure(2, "--config FILE holds the whole configuration: leave out --listen, --tls, --http3, --backend, --admin");
             }
             try {
                 return EdgeConfigParser.parseFile(config);
@@ -226,8 +230,12 @@ final class LbCommand implements Runnable {
                 tlsConfig = Optional.of(new TlsConfig(List.of(new TlsConfig.Certificate(certNames,
                         Optional.ofNullable(cert), Optional.ofNullable(key))), Optional.empty()));
             }
+            if (http3 && !tls) {
+                throw new CommandFailure(2, "--http3 needs --tls (QUIC is always TLS 1.3)");
+            }
             ListenerConfig listener = tcp ? ListenerConfig.tcp("default", address, "default", TcpProxyConfig.DEFAULT_IDLE_TIMEOUT)
-                    : new ListenerConfig("default", address, tlsConfig, !noH2, List.of(RouteConfig.catchAll("default")));
+                    : ListenerConfig.http("default", address, tlsConfig, !noH2, List.of(RouteConfig.catchAll("default")),
+                            http3 ? Optional.of(dev.roundtrip.http.h3.QuicLimits.DEFAULTS) : Optional.empty());
             Optional<AdminConfig> adminConfig = admin == null ? Optional.empty() : Optional.of(new AdminConfig(address("--admin", admin)));
             return new EdgeConfig(List.of(listener), List.of(cluster), adminConfig, HttpLimits.DEFAULTS, workers, !noAccessLog);
         } catch (EdgeConfigException e) {

@@ -75,6 +75,8 @@ import picocli.CommandLine.Parameters;
                 "  roundtrip trace https://api.example.com/users \\",
                 "      --connect-to api.example.com:443:127.0.0.1:8443",
                 "  roundtrip trace http://127.0.0.1:8080/ --http 2 --repeat 3",
+                "  roundtrip trace https://127.0.0.1:8443/ --http 3 --repeat 2 --no-reuse   (0-RTT on the second)",
+                "  roundtrip trace https://127.0.0.1:8443/ --http auto --repeat 2           (Alt-Svc: h3 on the second)",
                 "  roundtrip trace https://127.0.0.1:8443/ --json | jq .runs[0].time_total",
                 "",
                 "JSON schema " + TraceJson.SCHEMA + ": see dev.roundtrip.trace.render.TraceJson;",
@@ -93,8 +95,10 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = {"-d", "--data"}, paramLabel = "DATA", description = "Request body; @FILE reads it from a file.")
     String data;
 
-    @Option(names = "--http", paramLabel = "1.1|2",
-            description = "HTTP version: 1.1, or 2 (ALPN h2 over TLS, prior knowledge h2c for http://). Default: ALPN picks over TLS, 1.1 in cleartext.")
+    @Option(names = "--http", paramLabel = "1.1|2|3|auto",
+            description = "HTTP version: 1.1, 2 (ALPN h2 over TLS, prior knowledge h2c for http://), 3 (QUIC over UDP, https only), "
+                    + "or auto (like a browser: TCP first, then HTTP/3 where the server's Alt-Svc points, on the repeats). "
+                    + "Default: ALPN picks over TLS, 1.1 in cleartext.")
     String http;
 
     @Option(names = "--resolver", paramLabel = "system|ADDR:PORT", defaultValue = "system",
@@ -153,6 +157,9 @@ final class TraceCommand implements Callable<Integer> {
         TracerConfig config;
         try {
             request = request();
+            if (http != null && HttpVersion.parse(http) == HttpVersion.HTTP_3 && !request.tls()) {
+                throw new IllegalArgumentException("--http 3 needs an https:// URL (QUIC is always TLS 1.3)");
+            }
             names = resolver();
             config = config(names);
         } catch (IllegalArgumentException e) {

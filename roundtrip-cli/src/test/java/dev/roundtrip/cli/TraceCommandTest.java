@@ -152,9 +152,13 @@ class TraceCommandTest {
         assertThat(badRule.exitCode()).isEqualTo(2);
         assertThat(badRule.err()).contains("--connect-to 'nonsense': expected HOST:PORT:ADDR:PORT");
 
-        CliTest.Result badHttp = CliTest.run("trace", httpUrl(), "--http", "3");
+        CliTest.Result badHttp = CliTest.run("trace", httpUrl(), "--http", "4");
         assertThat(badHttp.exitCode()).isEqualTo(2);
-        assertThat(badHttp.err()).contains("--http '3': expected 1.1 or 2");
+        assertThat(badHttp.err()).contains("--http '4': expected 1.1, 2, 3 or auto");
+
+        CliTest.Result cleartextH3 = CliTest.run("trace", httpUrl(), "--http", "3");
+        assertThat(cleartextH3.exitCode()).isEqualTo(2);
+        assertThat(cleartextH3.err()).contains("--http 3 needs an https:// URL (QUIC is always TLS 1.3)");
 
         CliTest.Result badResolver = CliTest.run("trace", httpUrl(), "--resolver", "not-an-address");
         assertThat(badResolver.exitCode()).isEqualTo(2);

@@ -14,6 +14,7 @@ import dev.roundtrip.edge.config.EdgeConfig;
 import dev.roundtrip.edge.config.EdgeConfigException;
 import dev.roundtrip.edge.config.ListenerConfig;
 import dev.roundtrip.edge.config.TlsConfig;
+import dev.roundtrip.edge.h3.Http3Listener;
 import dev.roundtrip.edge.health.HealthChecker;
 import dev.roundtrip.edge.l4.TcpListener;
 import dev.roundtrip.edge.l4.TcpMetrics;
@@ -31,7 +32,6 @@ import dev.roundtrip.http.HttpServer;
 import dev.roundtrip.http.HttpServerInitializer;
 import dev.roundtrip.http.Transport;
 import dev.roundtrip.tls.IssuedCertificate;
-import dev.roundtrip.tls.LocalCa;
 import dev.roundtrip.tls.TlsContexts;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -69,7 +69,8 @@ import org.slf4j.LoggerFactory;
  * keep-alive connections to an endpoint picked by the cluster's policy, retrying on another
  * endpoint when an upstream fails before answering so the client does not see it. A listener in
  * mode tcp is a {@link TcpListener} instead (L4: connections relayed as bytes over the same
- * clusters). Serves metrics and {@code /healthz} on the admin listener.
+ * clusters). A TLS listener with {@code http3} also serves HTTP/3 over QUIC on the same port over
+ * UDP ({@link Http3Listener}). Serves metrics and {@code /healthz} on the admin listener.
  *
  * <p>Life cycle: {@link #stop} drains (listeners close, {@link DrainStarted} on every connection,
  * HTTP/2 GOAWAY, idle HTTP/1.1 closed, requests in flight finish within the grace period);
@@ -98,6 +99,7 @@ public final class LoadBalancer implements Service {
     private final LongAdder reloadsRejected = new LongAdder();
     private volatile Generation current;
     private final List<TcpListener> tcpListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Http3Listener> http3 = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Health.Status status = Health.Status.STARTING;
     private volatile Supplier<EdgeConfig> configSource;
     private int nextEndpointId;
@@ -117,7 +119,11 @@ public final class LoadBalancer implements Service {
 
     /** A bound listener: its configuration, its shared request context, its connections and its socket. */
     private record RunningListener(ListenerConfig config, ListenerContext context, HttpServerInitializer server, Channel channel,
-            BoundAddress address) {}
+            BoundAddress address, Http3Listener h3, BoundAddress quicAddress) {
+        RunningListener with(ListenerConfig next) {
+            return new RunningListener(next, context, server, channel, address, h3, quicAddress);
+        }
+    }
 
     public LoadBalancer(String name, EdgeConfig config, Network network, MonotonicClock clock) {
         this.name = name;
@@ -226,12 +232,16 @@ public final class LoadBalancer implements Service {
                     bound.add(tcp.bind(transport, acceptors, workers));
                     continue;
                 }
-                bound.add(openListener(l, current).thenApply(r -> {
+                CompletableFuture<RunningListener> opened = openListener(l, current).thenApply(r -> {
                     synchronized (listeners) {
                         listeners.put(l.name(), r);
                     }
-                    return r.address();
-                }));
+                    return r;
+                });
+                bound.add(opened.thenApply(RunningListener::address));
+                if (l.http3().isPresent()) {
+                    bound.add(opened.thenApply(RunningListener::quicAddress));
+                }
             }
             if (config.admin().isPresent()) {
                 HttpLimits adminLimits = new HttpLimits(8192, 16 * 1024, 1024, Duration.ofSeconds(5), Duration.ofSeconds(30), 64, 1, 10, Duration.ofSeconds(30));
@@ -269,16 +279,34 @@ public final class LoadBalancer implements Service {
     /** Builds listener {@code l} on {@code generation}'s routes and binds it (the caller adds it to {@link #listeners}). */
     private CompletableFuture<RunningListener> openListener(ListenerConfig l, Generation generation) {
         Mapping<String, SslContext> tls;
+        List<IssuedCertificate> certs;
         try {
-            tls = l.tls().isPresent() ? tlsMapping(l, l.tls().get()) : null;
+            certs = l.tls().map(ListenerCertificates::load).orElse(List.of());
+            tls = l.tls().isPresent() ? tlsMapping(l, l.tls().get(), certs) : null;
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("listener " + l.name() + ": TLS: " + e.getMessage(), e));
         }
         ListenerContext context = new ListenerContext(l.name(), routeTable(l, generation), pools, metrics, accessLog, clock, inFlight);
-        HttpServerInitializer init = new HttpServerInitializer(current.config().limits(), tls, l.http2(), () -> new ProxyHandler(context, tunnels),
+        // HTTP/3 shares the listener's context, so a reload's route table reaches its requests too.
+        Http3Listener h3 = l.http3().isEmpty() ? null
+                : new Http3Listener(l, certs, current.config().limits(), () -> new ProxyHandler(context, tunnels));
+        HttpServerInitializer init = new HttpServerInitializer(current.config().limits(), tls, l.http2(),
+                h3 == null ? () -> new ProxyHandler(context, tunnels) : () -> h3.advertised(new ProxyHandler(context, tunnels)),
                 () -> new ExtendedConnectHandler(context, tunnels));
-        return bind(l.address(), init, tls != null ? "https" : "http")
-                .thenApply(b -> new RunningListener(l, context, init, b.channel(), b.address()));
+        return bind(l.address(), init, tls != null ? "https" : "http").thenCompose(b -> {
+            if (h3 == null) {
+                return CompletableFuture.completedFuture(new RunningListener(l, context, init, b.channel(), b.address(), null, null));
+            }
+            // HTTP/3 on the same port number over UDP, once TCP has it.
+            return h3.start(workers, transport, network, b.address()).handle((quic, error) -> {
+                if (error != null) {
+                    b.channel().close();
+                    throw new java.util.concurrent.CompletionException(error);
+                }
+                http3.add(h3);
+                return new RunningListener(l, context, init, b.channel(), b.address(), h3, quic);
+            });
+        });
     }
 
     private static RouteTable routeTable(ListenerConfig l, Generation generation) {
@@ -325,25 +353,15 @@ public final class LoadBalancer implements Service {
     }
 
     /** Certificates by SNI name; the first certificate is the default (no or unknown SNI). */
-    private static Mapping<String, SslContext> tlsMapping(ListenerConfig listener, TlsConfig tls) {
-        LocalCa ca = null;
+    private static Mapping<String, SslContext> tlsMapping(ListenerConfig listener, TlsConfig tls, List<IssuedCertificate> certs) {
         DomainWildcardMappingBuilder<SslContext> builder = null;
         List<String> alpn = listener.http2() ? TlsContexts.HTTP_ALPN : List.of("http/1.1");
-        for (TlsConfig.Certificate c : tls.certificates()) {
-            IssuedCertificate cert;
-            if (c.certFile().isPresent()) {
-                cert = IssuedCertificate.fromPem(c.certFile().get(), c.keyFile().orElseThrow());
-            } else {
-                if (ca == null) {
-                    ca = LocalCa.loadOrCreate(tls.caDir().orElse(LocalCa.defaultDir()));
-                }
-                cert = ca.issue(c.names());
-            }
-            SslContext context = TlsContexts.nettyServer(cert, alpn);
+        for (int i = 0; i < certs.size(); i++) {
+            SslContext context = TlsContexts.nettyServer(certs.get(i), alpn);
             if (builder == null) {
                 builder = new DomainWildcardMappingBuilder<>(context);
             }
-            for (String n : c.names()) {
+            for (String n : tls.certificates().get(i).names()) {
                 if (!isIpLiteral(n)) {
                     builder.add(n, context);
                 }
@@ -518,7 +536,7 @@ public final class LoadBalancer implements Service {
         for (ListenerConfig l : plan.kept()) {
             if (l.tls().isPresent()) {
                 try {
-                    certificates.put(l.name(), tlsMapping(l, l.tls().get()));
+                    certificates.put(l.name(), tlsMapping(l, l.tls().get(), ListenerCertificates.load(l.tls().get())));
                 } catch (RuntimeException e) {
                     return rejected("listener " + l.name() + ": TLS: " + e.getMessage());
                 }
@@ -529,7 +547,13 @@ public final class LoadBalancer implements Service {
         List<RunningListener> opened = new ArrayList<>();
         String bindError = awaitBound(plan.bindFirst(), plan.bindFirst().stream().map(l -> openListener(l, gen)).toList(), opened);
         if (bindError != null) {
-            opened.forEach(r -> r.channel().close());
+            opened.forEach(r -> {
+                r.channel().close();
+                if (r.h3() != null) {
+                    http3.remove(r.h3());
+                    r.h3().close();
+                }
+            });
             return rejected(bindError);
         }
 
@@ -546,7 +570,7 @@ public final class LoadBalancer implements Service {
                 if (certificates.containsKey(l.name())) {
                     r.server().certificates(certificates.get(l.name()));
                 }
-                listeners.put(l.name(), new RunningListener(l, r.context(), r.server(), r.channel(), r.address()));
+                listeners.put(l.name(), r.with(l));
             }
             for (ListenerConfig l : plan.removed()) {
                 RunningListener r = listeners.remove(l.name());
@@ -573,6 +597,10 @@ public final class LoadBalancer implements Service {
         // 4. Removed listeners stop accepting and drain; listeners waiting for their port bind now.
         for (RunningListener r : removed) {
             r.channel().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            if (r.h3() != null) {
+                http3.remove(r.h3());
+                r.h3().close();
+            }
             r.server().drain(new DrainStarted(RELOAD_DRAIN_GRACE), RELOAD_DRAIN_GRACE);
             draining.add(r.server());
             workers.schedule(() -> {
@@ -649,6 +677,7 @@ public final class LoadBalancer implements Service {
             ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
         tcpListeners.forEach(TcpListener::close);
+        http3.forEach(Http3Listener::close);
         checkers.values().forEach(HealthChecker::stop);
         checkers.clear();
         DrainStarted event = new DrainStarted(grace);
@@ -745,6 +774,7 @@ public final class LoadBalancer implements Service {
         gauge(out, "roundtrip_lb_downstream_connections_rejected_total", "counter", "Client connections closed at once: max_connections reached.");
         initializers.forEach((l, i) -> out.append("roundtrip_lb_downstream_connections_rejected_total{listener=\"").append(l).append("\"} ")
                 .append(i.rejectedConnections()).append('\n'));
+        Http3Listener.renderMetrics(out, http3);
         gauge(out, "roundtrip_lb_requests_in_flight", "gauge", "Requests being proxied now.");
         out.append("roundtrip_lb_requests_in_flight ").append(inFlight.get()).append('\n');
         gauge(out, "roundtrip_lb_config_generation", "gauge", "The configuration generation serving: 1 at start, +1 per applied reload.");

@@ -231,7 +231,7 @@ class ProxyTest {
             assertThat(b.requests.get()).isEqualTo(before);
             String metrics = get(c, edge.port("admin"), "/metrics").body();
             assertThat(metrics).contains("roundtrip_lb_upstream_healthy{cluster=\"default\",endpoint=\"" + b.hostPort() + "\"} 0");
-            assertThat(metrics).contains("roundtrip_lb_requests_total{listener=\"default\",route=\"*/\",cluster=\"default\",code=\"200\"} 10");
+            assertThat(metrics).contains("roundtrip_lb_requests_total{listener=\"default\",protocol=\"h1\",route=\"*/\",cluster=\"default\",code=\"200\"} 10");
             b.healthStatus = 200;
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> edge.lb.clustersText().contains(b.hostPort() + " healthy"));

@@ -13,7 +13,7 @@ import java.net.InetSocketAddress;
  * @param local the address the client connected to
  * @param secure whether the connection is TLS
  * @param sniName the server name the client asked for in its ClientHello, empty when none
- * @param protocol "http/1.1", "h2" (over TLS) or "h2c" (cleartext)
+ * @param protocol "http/1.1", "h2" (over TLS), "h2c" (cleartext) or "h3" (over QUIC)
  */
 public record ConnectionInfo(InetSocketAddress remote, InetSocketAddress local, boolean secure, String sniName, String protocol) {
 
@@ -37,9 +37,19 @@ public record ConnectionInfo(InetSocketAddress remote, InetSocketAddress local, 
         return secure ? "https" : "http";
     }
 
-    /** The protocol version as a Via header writes it (RFC 9110 section 7.6.3): "1.1" or "2". */
+    /** The protocol version as a Via header writes it (RFC 9110 section 7.6.3): "1.1", "2" or "3". */
     public String viaVersion() {
-        return protocol.startsWith("h2") ? "2" : "1.1";
+        return protocol.startsWith("h2") ? "2" : protocol.equals("h3") ? "3" : "1.1";
+    }
+
+    /** The protocol family for metrics labels: "h1", "h2" (h2 and h2c) or "h3". */
+    public String family() {
+        return protocol.startsWith("h2") ? "h2" : protocol.equals("h3") ? "h3" : "h1";
+    }
+
+    /** Attaches {@code info} to a connection that no {@link HttpServerInitializer} set up (a QUIC connection). */
+    public static void attach(Channel connection, ConnectionInfo info) {
+        connection.attr(KEY).set(info);
     }
 
     ConnectionInfo withProtocol(String p) {

@@ -17,10 +17,20 @@ import java.util.List;
  * @param statusText the HTTP/1.x reason phrase, empty for HTTP/2 or no response
  * @param requestBytes bytes of the request as framed on the connection, -1 if it was not sent
  * @param failureClass why the call failed, null on success
+ * @param earlyData what became of TLS 0-RTT early data (HTTP/3 on a resumed connection)
+ * @param bodySha256 the SHA-256 of the response body in lower-case hex, empty when no response arrived
  */
 public record TraceResult(Timeline timeline, Instant startedAt, int connectionId, List<Header> requestHeaders,
-                          List<Header> responseHeaders, String statusText, long requestBytes, FailureClass failureClass) {
+                          List<Header> responseHeaders, String statusText, long requestBytes, FailureClass failureClass,
+                          EarlyData earlyData, String bodySha256) {
+    /** A result without early data (TCP, or a full QUIC handshake). */
+    public TraceResult(Timeline timeline, Instant startedAt, int connectionId, List<Header> requestHeaders,
+                       List<Header> responseHeaders, String statusText, long requestBytes, FailureClass failureClass) {
+        this(timeline, startedAt, connectionId, requestHeaders, responseHeaders, statusText, requestBytes, failureClass, EarlyData.NOT_SENT, "");
+    }
+
     public TraceResult {
+        java.util.Objects.requireNonNull(earlyData, "earlyData");
         requestHeaders = List.copyOf(requestHeaders);
         responseHeaders = List.copyOf(responseHeaders);
     }

@@ -8,7 +8,10 @@ import dev.roundtrip.core.timeline.RequestListener;
 import dev.roundtrip.core.timeline.Timeline;
 import dev.roundtrip.core.timeline.TimelineRecorder;
 import dev.roundtrip.http.Transport;
+import dev.roundtrip.trace.client.AltSvcCache;
 import dev.roundtrip.trace.client.CachingResolver;
+import dev.roundtrip.trace.client.Http3Connection;
+import dev.roundtrip.trace.client.QuicConnector;
 import dev.roundtrip.trace.client.ConnectionPool;
 import dev.roundtrip.trace.client.Connector;
 import dev.roundtrip.trace.client.FailureClassifier;
@@ -50,6 +53,9 @@ public final class Tracer implements AutoCloseable {
     private final Resolver resolver;
     private final Connector connector;
     private final ConnectionPool pool = new ConnectionPool();
+    private final QuicConnector quicConnector;
+    private final ConnectionPool h3Pool = new ConnectionPool();
+    private final AltSvcCache altSvc = new AltSvcCache();
 
     public Tracer(TracerConfig config) {
         this.config = config;
@@ -61,6 +67,8 @@ public final class Tracer implements AutoCloseable {
         SslContext ssl = ClientTlsContexts.create(config.trust(), config.http(), config.wallClock());
         this.connector = new Connector(group, transport, config.network(), ssl, config.http(),
                 config.connectTimeout(), config.tlsTimeout());
+        this.quicConnector = new QuicConnector(group, transport, config.network(), config.trust(), config.wallClock(),
+                config.connectTimeout().plus(config.tlsTimeout()), connector::nextConnectionId);
     }
 
     public TracerConfig config() {
@@ -75,8 +83,9 @@ public final class Tracer implements AutoCloseable {
     /**
      * Traces {@code request} and returns the timeline with the headers and the failure class.
      *
-     * <p>The request path, in order: a pooled connection for the route, or resolve the name (DNS)
-     * and connect (TCP, TLS); then the exchange (request, wait, download); then the connection goes
+     * <p>The request path, in order: pick the transport (HTTP/3 over QUIC when asked for, or when
+     * following a fresh {@code Alt-Svc}; TCP otherwise); a pooled connection for the route, or
+     * resolve the name (DNS) and connect (TCP + TLS, or the QUIC handshake); then the exchange (request, wait, download); then the connection goes
      * back to the pool. The steps chain on the threads that finish them (the event loop completes
      * the handshake and sends the request straight away), so no thread hand-off lands inside a
      * measured phase; the caller only waits for the end.
@@ -89,11 +98,15 @@ public final class Tracer implements AutoCloseable {
         Route route = Route.of(request, config.connectTo());
         AtomicReference<TraceConnection> used = new AtomicReference<>();
 
-        TraceConnection pooled = config.reuseConnections() ? pool.acquire(route) : null;
+        int h3Port = h3Port(request, route);
+        ConnectionPool connections = h3Port > 0 ? h3Pool : pool;
+        TraceConnection pooled = config.reuseConnections() ? connections.acquire(route) : null;
         CompletableFuture<TraceConnection> connection;
         if (pooled != null) {
             listener.connectionReused(pooled.remote());
             connection = CompletableFuture.completedFuture(pooled);
+        } else if (h3Port > 0) {
+            connection = resolve(route, listener).thenCompose(addresses -> quicConnector.connect(route, addresses, h3Port, listener));
         } else {
             connection = resolve(route, listener).thenCompose(addresses -> connector.connect(route, addresses, listener));
         }
@@ -119,13 +132,18 @@ public final class Tracer implements AutoCloseable {
         try {
             Response response = await(call, route);
             TraceConnection c = used.get();
+            if (config.http() == HttpVersion.ALT_SVC && !(c instanceof Http3Connection)) {
+                altSvc.update(route.urlHost(), route.urlPort(), response.responseHeaders().stream()
+                        .filter(h -> h.name().equalsIgnoreCase("alt-svc")).map(Header::value).toList(), config.clock().nanoTime());
+            }
             if (config.reuseConnections()) {
-                pool.release(route, c);
+                connections.release(route, c);
             } else {
                 c.close();
             }
             return new TraceResult(recorder.timeline(), startedAt, c.id(), response.requestHeaders(),
-                    response.responseHeaders(), response.reason(), response.requestBytes(), null);
+                    response.responseHeaders(), response.reason(), response.requestBytes(), null,
+                    c instanceof Http3Connection h3 ? h3.earlyData() : EarlyData.NOT_SENT, response.bodySha256());
         } catch (TraceException e) {
             TraceConnection c = used.get();
             if (c != null) {
@@ -135,9 +153,24 @@ public final class Tracer implements AutoCloseable {
                 listener.callFailed(e.phase(), e);
             }
             return new TraceResult(recorder.timeline(), startedAt, c == null ? -1 : c.id(),
-                    c != null && c.protocol().equals("h2") ? RequestHeads.http2(request) : RequestHeads.http1(request),
+                    c != null && !c.protocol().equals("HTTP/1.1") ? RequestHeads.http2(request) : RequestHeads.http1(request),
                     List.of(), "", -1, e.failureClass());
         }
+    }
+
+    /**
+     * The UDP port to speak HTTP/3 to, or 0 for TCP: the route's port with {@code --http 3}; with
+     * {@code --http auto} the port a fresh Alt-Svc advertised for the URL's origin; https only.
+     */
+    private int h3Port(TraceRequest request, Route route) {
+        if (!request.tls()) {
+            return 0;
+        }
+        return switch (config.http()) {
+            case HTTP_3 -> route.connectPort();
+            case ALT_SVC -> altSvc.h3Port(route.urlHost(), route.urlPort(), config.clock().nanoTime()).orElse(0);
+            default -> 0;
+        };
     }
 
     /** The DNS phase: nothing for an IP literal, otherwise the resolver through the tracer's cache. */
@@ -199,11 +232,13 @@ public final class Tracer implements AutoCloseable {
     /** Forgets idle connections (the next call connects anew; the DNS cache stays). */
     public void closeConnections() {
         pool.closeAll();
+        h3Pool.closeAll();
     }
 
     @Override
     public void close() {
         pool.closeAll();
+        h3Pool.closeAll();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -57,7 +57,9 @@ class RequestModelTest {
         assertThat(HttpVersion.parse("1.1").alpnOffer()).containsExactly("http/1.1");
         assertThat(HttpVersion.parse("2").alpnOffer()).containsExactly("h2");
         assertThat(HttpVersion.AUTO.alpnOffer()).containsExactly("h2", "http/1.1");
-        assertThatThrownBy(() -> HttpVersion.parse("3")).hasMessage("--http '3': expected 1.1 or 2");
+        assertThat(HttpVersion.parse("3").alpnOffer()).containsExactly("h3");
+        assertThat(HttpVersion.parse("auto")).isEqualTo(HttpVersion.ALT_SVC);
+        assertThatThrownBy(() -> HttpVersion.parse("4")).hasMessage("--http '4': expected 1.1, 2, 3 or auto");
     }
 
     @Test

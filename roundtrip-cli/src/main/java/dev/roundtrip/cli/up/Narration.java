@@ -35,12 +35,16 @@ final class Narration {
         List<String> lines = new ArrayList<>();
         for (PhaseKind kind : PhaseKind.values()) {
             Optional<Phase> phase = t.phase(kind);
+            if (kind == PhaseKind.QUIC && phase.isEmpty()) {
+                continue; // TCP: no QUIC handshake to tell
+            }
             String text = switch (kind) {
                 case DNS -> dns(t);
                 case CONNECT -> phase.isPresent()
                         ? "TCP: SYN, SYN-ACK, ACK with " + remote(t) + ": one round trip before any byte of the request."
                         : "TCP: no handshake, the connection to " + remote(t) + " from the last request was reused.";
                 case TLS -> tls(t, phase.isPresent());
+                case QUIC -> "QUIC: transport and TLS 1.3 handshake with " + remote(t) + " together, one round trip (HTTP/3 over UDP).";
                 case SEND -> "request: " + t.method() + " " + t.url().getRawPath() + " written as "
                         + (t.protocol().equals("h2") ? "an HTTP/2 HEADERS frame on a new stream." : t.protocol() + " text.");
                 case WAIT -> waiting(t);

@@ -23,6 +23,9 @@ final class CompositeRequestListener implements RequestListener {
 
     @Override public void callStart(String method, URI url) { each(l -> l.callStart(method, url)); }
     @Override public void dnsStart(String host) { each(l -> l.dnsStart(host)); }
+    @Override public void quicStart(java.net.InetSocketAddress address) { each(l -> l.quicStart(address)); }
+    @Override public void quicEnd(java.net.InetSocketAddress address, TlsInfo info) { each(l -> l.quicEnd(address, info)); }
+    @Override public void quicFailed(java.net.InetSocketAddress address, Throwable error) { each(l -> l.quicFailed(address, error)); }
     @Override public void dnsStep(DnsStep step) { each(l -> l.dnsStep(step)); }
     @Override public void dnsEnd(String host, List<InetAddress> addresses) { each(l -> l.dnsEnd(host, addresses)); }
     @Override public void dnsFailed(String host, Throwable error) { each(l -> l.dnsFailed(host, error)); }

@@ -12,6 +12,11 @@ public enum PhaseKind {
     CONNECT("tcp"),
     /** TLS handshake. HAR "ssl", curl time_appconnect. */
     TLS("tls"),
+    /**
+     * QUIC handshake (HTTP/3): transport and TLS 1.3 in one round trip, so it replaces CONNECT and
+     * TLS. HAR "connect" with "ssl" inside it; curl time_connect = time_appconnect.
+     */
+    QUIC("quic"),
     /** Writing the request. HAR "send". */
     SEND("request"),
     /** Waiting for the first response byte (TTFB). HAR "wait", curl time_starttransfer. */

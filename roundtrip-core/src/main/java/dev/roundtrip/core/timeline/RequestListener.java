@@ -46,6 +46,14 @@ public interface RequestListener {
 
     default void tlsFailed(Throwable error) {}
 
+    /** A QUIC handshake (transport + TLS together, for HTTP/3) to {@code address} starts. */
+    default void quicStart(InetSocketAddress address) {}
+
+    /** The QUIC handshake completed with these TLS parameters. */
+    default void quicEnd(InetSocketAddress address, TlsInfo info) {}
+
+    default void quicFailed(InetSocketAddress address, Throwable error) {}
+
     default void requestStart() {}
 
     default void requestEnd(long bytes) {}

@@ -83,6 +83,18 @@ public final class TimelineRecorder implements RequestListener {
         end(PhaseKind.TLS);
     }
 
+    @Override
+    public synchronized void quicStart(InetSocketAddress address) {
+        remote = address;
+        start(PhaseKind.QUIC);
+    }
+
+    @Override
+    public synchronized void quicEnd(InetSocketAddress address, TlsInfo info) {
+        tls = info;
+        end(PhaseKind.QUIC);
+    }
+
     @Override public synchronized void requestStart() { start(PhaseKind.SEND); }
 
     @Override

@@ -16,7 +16,7 @@ public final class EdgeMetrics {
     /** Histogram bucket bounds in seconds. */
     static final double[] BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
-    private record RequestKey(String listener, String route, String cluster, int code) {}
+    private record RequestKey(String listener, String protocol, String route, String cluster, int code) {}
 
     private static final class Histogram {
         final LongAdder[] counts = new LongAdder[BUCKETS.length];
@@ -52,8 +52,23 @@ public final class EdgeMetrics {
      * @param durationNanos time inside the balancer, from request received to response written
      */
     public void request(String listener, String route, String cluster, int code, long durationNanos) {
-        requests.computeIfAbsent(new RequestKey(listener, route, cluster, code), k -> new LongAdder()).increment();
+        request(listener, "h1", route, cluster, code, durationNanos);
+    }
+
+    /**
+     * One request answered, on a downstream connection speaking {@code protocol}.
+     *
+     * @param protocol "h1", "h2" or "h3"
+     */
+    public void request(String listener, String protocol, String route, String cluster, int code, long durationNanos) {
+        requests.computeIfAbsent(new RequestKey(listener, protocol, route, cluster, code), k -> new LongAdder()).increment();
         latency.computeIfAbsent(cluster, k -> new Histogram()).observe(durationNanos / 1e9);
+    }
+
+    /** Requests answered with {@code code} over {@code protocol} ("h1", "h2", "h3") on any listener and cluster. */
+    public long requests(String protocol, int code) {
+        return requests.entrySet().stream().filter(e -> e.getKey().code() == code && e.getKey().protocol().equals(protocol))
+                .mapToLong(e -> e.getValue().sum()).sum();
     }
 
     /** Requests answered with {@code code} on any listener and cluster. */
@@ -63,10 +78,10 @@ public final class EdgeMetrics {
 
     /** Appends the counters and histograms. */
     public void render(StringBuilder out) {
-        out.append("# HELP roundtrip_lb_requests_total Requests answered, by listener, route, cluster and status code.\n");
+        out.append("# HELP roundtrip_lb_requests_total Requests answered, by listener, protocol (h1, h2, h3), route, cluster and status code.\n");
         out.append("# TYPE roundtrip_lb_requests_total counter\n");
         Map<String, Long> sorted = new TreeMap<>();
-        requests.forEach((k, v) -> sorted.put("{listener=\"" + k.listener() + "\",route=\"" + escape(k.route()) + "\",cluster=\""
+        requests.forEach((k, v) -> sorted.put("{listener=\"" + k.listener() + "\",protocol=\"" + k.protocol() + "\",route=\"" + escape(k.route()) + "\",cluster=\""
                 + k.cluster() + "\",code=\"" + k.code() + "\"}", v.sum()));
         sorted.forEach((labels, v) -> out.append("roundtrip_lb_requests_total").append(labels).append(' ').append(v).append('\n'));
         out.append("# HELP roundtrip_lb_request_duration_seconds Time inside the balancer per request, upstream connect and wait included.\n");

@@ -8,6 +8,7 @@ import dev.roundtrip.core.topology.ServiceSpec;
 import dev.roundtrip.core.topology.TopologyException;
 import dev.roundtrip.http.HttpLimits;
 import dev.roundtrip.http.client.PoolSettings;
+import dev.roundtrip.http.h3.QuicLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -35,6 +36,9 @@ import java.util.Optional;
  *           key: /path/key.pem
  *       ca_dir: ~/.roundtrip/ca
  *     http2: true                       # ALPN h2 over TLS, h2c in cleartext (default true)
+ *     http3: true                       # also HTTP/3 over QUIC on the same port (UDP); needs tls; or:
+ *     # http3: { max_streams: 100, idle_timeout: 30s, max_data: 10MiB, max_stream_data: 1MiB,
+ *     #          address_validation: false, early_data: true }
  *     routes:
  *       - match: { hosts: ["*"], path_prefix: / }
  *         cluster: app
@@ -146,7 +150,7 @@ public final class EdgeConfigParser {
         for (int i = 0; i < listenerNodes.size(); i++) {
             ConfigNode l = listenerNodes.get(i);
             if (tcpMode(l)) {
-                noHttpKeys(l, "tls", "http2", "routes");
+                noHttpKeys(l, "tls", "http2", "http3", "routes");
                 l.onlyKeys(TCP_LISTENER_KEYS);
                 String cluster = l.has("cluster") || clusters.size() != 1 ? l.string("cluster") : clusters.getFirst().name();
                 InetSocketAddress address = l.address("address");
@@ -155,7 +159,7 @@ public final class EdgeConfigParser {
                 listeners.add(wrap(l.path(), () -> ListenerConfig.tcp(name, address, cluster, idle)));
                 continue;
             }
-            l.onlyKeys("name", "address", "mode", "tls", "http2", "routes");
+            l.onlyKeys("name", "address", "mode", "tls", "http2", "http3", "routes");
             InetSocketAddress address = l.address("address");
             List<RouteConfig> routes = l.list("routes", EdgeConfigParser::route);
             if (routes.isEmpty() && clusters.size() == 1) {
@@ -164,7 +168,8 @@ public final class EdgeConfigParser {
             final List<RouteConfig> r = routes;
             final String name = l.string("name", "listener-" + i);
             final Optional<TlsConfig> tls = tls(l, address);
-            listeners.add(wrap(l.path(), () -> new ListenerConfig(name, address, tls, l.bool("http2", true), r)));
+            final Optional<QuicLimits> h3 = http3(l);
+            listeners.add(wrap(l.path(), () -> ListenerConfig.http(name, address, tls, l.bool("http2", true), r, h3)));
         }
         return wrap(n.path(), () -> new EdgeConfig(listeners, clusters, admin(n), limits(n),
                 (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true), websocket(n)));
@@ -173,9 +178,9 @@ public final class EdgeConfigParser {
     private static EdgeConfig parseShort(ConfigNode n, InetSocketAddress defaultListen) {
         boolean tcp = tcpMode(n);
         if (tcp) {
-            noHttpKeys(n, "tls", "server_names", "http2");
+            noHttpKeys(n, "tls", "server_names", "http2", "http3");
         }
-        String[] listenerKeys = tcp ? new String[] {"listen", "mode", "idle_timeout"} : new String[] {"listen", "mode", "tls", "server_names", "http2"};
+        String[] listenerKeys = tcp ? new String[] {"listen", "mode", "idle_timeout"} : new String[] {"listen", "mode", "tls", "server_names", "http2", "http3"};
         n.onlyKeys(concat(concat(CLUSTER_KEYS, listenerKeys), "backends", "admin", "limits", "workers", "access_log", "websocket"));
         InetSocketAddress listen = n.has("listen") ? n.address("listen") : defaultListen;
         if (listen == null) {
@@ -189,10 +194,11 @@ public final class EdgeConfigParser {
             throw n.error("policy", "'" + n.string("policy") + "' needs HTTP, but mode tcp never reads headers or cookies (allowed at L4: "
                     + PolicyConfig.ALLOWED_L4 + ")");
         }
+        Optional<QuicLimits> h3 = tcp ? Optional.empty() : http3(n);
         ListenerConfig listener = tcp
                 ? wrap(n.path(), () -> ListenerConfig.tcp("default", listen, "default", n.duration("idle_timeout", TcpProxyConfig.DEFAULT_IDLE_TIMEOUT)))
-                : wrap(n.path(), () -> new ListenerConfig("default", listen, tls(n, listen), n.bool("http2", true),
-                        List.of(RouteConfig.catchAll("default"))));
+                : wrap(n.path(), () -> ListenerConfig.http("default", listen, tls(n, listen), n.bool("http2", true),
+                        List.of(RouteConfig.catchAll("default")), h3));
         return wrap(n.path(), () -> new EdgeConfig(List.of(listener), List.of(cluster), admin(n), limits(n),
                 (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true), websocket(n)));
     }
@@ -315,6 +321,27 @@ public final class EdgeConfigParser {
         }
         List<TlsConfig.Certificate> cs = certs;
         return Optional.of(wrap(t.path(), () -> new TlsConfig(cs, Optional.ofNullable(t.string("ca_dir", null)).map(EdgeConfigParser::expandHome))));
+    }
+
+    /** {@code http3: true|false} or {@code http3: { max_streams, idle_timeout, ... }}; absent means no HTTP/3. */
+    private static Optional<QuicLimits> http3(ConfigNode n) {
+        if (!n.has("http3")) {
+            return Optional.empty();
+        }
+        JsonNode raw = n.raw().get("http3");
+        if (raw.isBoolean()) {
+            return raw.asBoolean() ? Optional.of(QuicLimits.DEFAULTS) : Optional.empty();
+        }
+        if (!raw.isObject()) {
+            throw n.error("http3", "is " + raw + " (allowed: true, false, or a map of max_streams, idle_timeout, max_data, "
+                    + "max_stream_data, address_validation, early_data)");
+        }
+        ConfigNode q = n.child("http3").onlyKeys("max_streams", "idle_timeout", "max_data", "max_stream_data", "address_validation", "early_data");
+        QuicLimits d = QuicLimits.DEFAULTS;
+        return Optional.of(wrap(q.path(), () -> new QuicLimits((int) q.integer("max_streams", d.maxStreams(), 1, 1_000_000),
+                q.duration("idle_timeout", d.idleTimeout()), q.bytes("max_data", d.maxData(), 1L << 40),
+                q.bytes("max_stream_data", d.maxStreamData(), 1L << 40), q.bool("address_validation", d.addressValidation()),
+                q.bool("early_data", d.earlyData()))));
     }
 
     private static Path expandHome(String p) {

@@ -1,5 +1,6 @@
 package dev.roundtrip.edge.config;
 
+import dev.roundtrip.http.h3.QuicLimits;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -17,9 +18,11 @@ import java.util.Optional;
  * @param http2 whether HTTP/2 is offered besides HTTP/1.1
  * @param routes tried in order; the first match wins; at least one (none in TCP mode)
  * @param tcpProxy present for a listener in TCP mode (L4): the cluster its connections go to
+ * @param http3 HTTP/3 over QUIC on the same address and port over UDP, with the same certificates
+ *     and routes, and its QUIC limits; empty for none. Needs TLS.
  */
 public record ListenerConfig(String name, InetSocketAddress address, Optional<TlsConfig> tls, boolean http2, List<RouteConfig> routes,
-        Optional<TcpProxyConfig> tcpProxy) {
+        Optional<TcpProxyConfig> tcpProxy, Optional<QuicLimits> http3) {
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
@@ -34,15 +37,26 @@ public record ListenerConfig(String name, InetSocketAddress address, Optional<Tl
         } else if (routes.isEmpty()) {
             throw new EdgeConfigException("routes", "is empty (at least one route is needed)");
         }
+        Objects.requireNonNull(http3, "http3");
+        if (http3.isPresent() && tls.isEmpty()) {
+            throw new EdgeConfigException("http3", "is on without tls (HTTP/3 runs over QUIC, which is always TLS 1.3: add tls)");
+        }
     }
 
-    /** An HTTP listener (L7). */
+    /** An HTTP listener (L7) without HTTP/3. */
     public ListenerConfig(String name, InetSocketAddress address, Optional<TlsConfig> tls, boolean http2, List<RouteConfig> routes) {
-        this(name, address, tls, http2, routes, Optional.empty());
+        this(name, address, tls, http2, routes, Optional.empty(), Optional.empty());
+    }
+
+    /** An HTTP listener (L7), with HTTP/3 when {@code http3} is present. */
+    public static ListenerConfig http(String name, InetSocketAddress address, Optional<TlsConfig> tls, boolean http2, List<RouteConfig> routes,
+            Optional<QuicLimits> http3) {
+        return new ListenerConfig(name, address, tls, http2, routes, Optional.empty(), http3);
     }
 
     /** A listener in TCP mode (L4) relaying connections to {@code cluster}. */
     public static ListenerConfig tcp(String name, InetSocketAddress address, String cluster, Duration idleTimeout) {
-        return new ListenerConfig(name, address, Optional.empty(), false, List.of(), Optional.of(new TcpProxyConfig(cluster, idleTimeout)));
+        return new ListenerConfig(name, address, Optional.empty(), false, List.of(), Optional.of(new TcpProxyConfig(cluster, idleTimeout)),
+                Optional.empty());
     }
 }

@@ -6,6 +6,7 @@ import dev.roundtrip.edge.cluster.Endpoint;
 import dev.roundtrip.edge.cluster.RetryDecision;
 import dev.roundtrip.edge.config.RouteConfig;
 import dev.roundtrip.edge.route.RouteTable;
+import dev.roundtrip.edge.h3.EarlyDataPolicy;
 import dev.roundtrip.http.ConnectionInfo;
 import dev.roundtrip.http.PlainResponses;
 import dev.roundtrip.http.client.ExchangeListener;
@@ -70,6 +71,11 @@ final class ProxyExchange {
         String host = request.headers().get(HttpHeaderNames.HOST);
         if (host == null && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
             answer(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 request without a Host header");
+            return;
+        }
+        if (EarlyDataPolicy.tooEarly(method, request.headers())) {
+            answer(EarlyDataPolicy.TOO_EARLY, method + " received in TLS early data (0-RTT), which an attacker could replay: "
+                    + "send it again once the handshake is complete");
             return;
         }
         String path = ForwardedHeaders.originForm(target);
@@ -179,7 +185,7 @@ final class ProxyExchange {
         int status = response.status().code();
         long bytes = response.content().readableBytes();
         String clusterName = cluster == null ? "" : cluster.name();
-        context.metrics().request(context.listener(), routeLabel, clusterName, status, lbNanos);
+        context.metrics().request(context.listener(), conn.family(), routeLabel, clusterName, status, lbNanos);
         if (ctx.channel().isActive()) {
             ctx.writeAndFlush(response);
         } else {

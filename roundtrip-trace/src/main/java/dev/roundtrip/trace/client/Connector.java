@@ -51,6 +51,11 @@ public final class Connector {
         this.tlsTimeout = tlsTimeout;
     }
 
+    /** A number for a new connection, unique within this tracer (shared with the QUIC connector). */
+    public int nextConnectionId() {
+        return ids.incrementAndGet();
+    }
+
     /** Connects along {@code route} to the first of {@code addresses} that accepts. */
     public CompletableFuture<TraceConnection> connect(Route route, List<InetAddress> addresses, RequestListener listener) {
         CompletableFuture<TraceConnection> result = new CompletableFuture<>();
@@ -70,7 +75,7 @@ public final class Connector {
             connectFailed(route, addresses, index, listener, result, remote, unreachable);
             return;
         }
-        int id = ids.incrementAndGet();
+        int id = nextConnectionId();
         ExchangeTimingHandler timing = new ExchangeTimingHandler();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)

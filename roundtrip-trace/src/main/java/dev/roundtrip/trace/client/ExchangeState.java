@@ -22,6 +22,7 @@ final class ExchangeState {
     ScheduledFuture<?> timeout;
     long requestBytes;
     long bodyBytes;
+    private final java.security.MessageDigest bodyDigest = sha256();
     boolean sent;
     boolean firstByte;
     String protocol = "";
@@ -50,6 +51,20 @@ final class ExchangeState {
         listener.requestEnd(bytes);
     }
 
+    /** A piece of the response body arrived: counted and fed to the body's SHA-256. */
+    void body(io.netty.buffer.ByteBuf content) {
+        bodyBytes += content.readableBytes();
+        bodyDigest.update(content.nioBuffer());
+    }
+
+    private static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     void firstByte() {
         if (!firstByte) {
             firstByte = true;
@@ -64,7 +79,8 @@ final class ExchangeState {
         }
         cancelTimeout();
         listener.responseEnd(bodyBytes);
-        result.complete(new Response(protocol, status, reason, requestHeaders, responseHeaders, requestBytes, bodyBytes));
+        result.complete(new Response(protocol, status, reason, requestHeaders, responseHeaders, requestBytes, bodyBytes,
+                java.util.HexFormat.of().formatHex(bodyDigest.digest())));
     }
 
     /** Ends the exchange with a failure classified for the phase it is in. */

@@ -32,6 +32,7 @@ public final class FailureClassifier {
             case DNS -> dns(e, target);
             case CONNECT -> connect(e, target);
             case TLS -> tls(e, target);
+            case QUIC -> quic(e, target);
             case SEND, WAIT, RECEIVE -> http(e, phase, target);
         };
     }
@@ -84,6 +85,21 @@ public final class FailureClassifier {
             }
         }
         return new TraceException(FailureClass.TLS_HANDSHAKE, "TLS with " + target + ": handshake failed (" + rootMessage(e) + ")", e);
+    }
+
+    /** A QUIC handshake failure: a rejected certificate is a TLS failure, silence a connect timeout, the rest a handshake failure. */
+    private static TraceException quic(Throwable e, String target) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof CertificateRejectedException) {
+                TraceException t = tls(e, target);
+                return new TraceException(t.failureClass(), PhaseKind.QUIC, t.getMessage(), e);
+            }
+        }
+        if (e instanceof TimeoutException || e instanceof ConnectTimeoutException) {
+            return new TraceException(FailureClass.CONNECT_TIMEOUT, PhaseKind.QUIC, "QUIC handshake with " + target
+                    + ": no answer in time (nothing serves HTTP/3 there, or UDP is blocked)", e);
+        }
+        return new TraceException(FailureClass.TLS_HANDSHAKE, PhaseKind.QUIC, "QUIC handshake with " + target + ": " + rootMessage(e), e);
     }
 
     private static TraceException http(Throwable e, PhaseKind phase, String target) {

@@ -69,7 +69,7 @@ final class Http1ExchangeHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 if (!interim) {
-                    state.bodyBytes += content.content().readableBytes();
+                    state.body(content.content());
                 }
                 if (content instanceof LastHttpContent) {
                     if (interim) {

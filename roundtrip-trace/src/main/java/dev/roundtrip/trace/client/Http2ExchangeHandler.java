@@ -51,7 +51,7 @@ final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter {
             switch (msg) {
                 case Http2HeadersFrame headers -> headers(headers);
                 case Http2DataFrame data -> {
-                    state.bodyBytes += data.content().readableBytes();
+                    state.body(data.content());
                     if (data.isEndStream()) {
                         state.complete();
                     }

@@ -14,9 +14,10 @@ import java.util.List;
  * @param responseHeaders the final response's headers, in arrival order (no pseudo-headers)
  * @param requestBytes bytes of the request on the connection (after HTTP framing, before TLS)
  * @param bodyBytes bytes of the response body
+ * @param bodySha256 the SHA-256 of the body, lower-case hex (compare bodies across protocols without keeping them)
  */
 public record Response(String protocol, int status, String reason, List<Header> requestHeaders,
-                       List<Header> responseHeaders, long requestBytes, long bodyBytes) {
+                       List<Header> responseHeaders, long requestBytes, long bodyBytes, String bodySha256) {
     public Response {
         requestHeaders = List.copyOf(requestHeaders);
         responseHeaders = List.copyOf(responseHeaders);

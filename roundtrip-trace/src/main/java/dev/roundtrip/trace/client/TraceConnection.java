@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  * headers, end) of that exchange to the call's listener. The {@link ConnectionPool} keeps it
  * between calls.
  */
-public abstract sealed class TraceConnection permits Http1Connection, Http2Connection {
+public abstract sealed class TraceConnection permits Http1Connection, Http2Connection, Http3Connection {
     private final int id;
     private final Channel channel;
     private final InetSocketAddress remote;
@@ -37,7 +37,7 @@ public abstract sealed class TraceConnection permits Http1Connection, Http2Conne
     /** Whether another exchange may use this connection (open, idle, not told to go away). */
     public abstract boolean reusable();
 
-    /** "HTTP/1.1" or "h2". */
+    /** "HTTP/1.1", "h2" or "h3". */
     public abstract String protocol();
 
     /** A number for this connection, unique within its tracer: shows which calls shared one. */

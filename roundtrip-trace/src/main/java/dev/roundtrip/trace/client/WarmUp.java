@@ -54,7 +54,8 @@ import org.xbill.DNS.SOARecord;
  * Runs the tracing client's code once over loopback before the first real request, so that request
  * measures the network and not the JVM loading Netty's transport and codecs (tens of milliseconds
  * on a cold start, which curl does not pay and would otherwise land in the TCP and request phases).
- * Throw-away responders on {@code 127.0.0.1:0} answer HTTP/1.1, h2c and HTTPS (a certificate from
+ * Throw-away responders on {@code 127.0.0.1:0} answer HTTP/1.1, h2c, HTTPS and, for {@code --http 3}
+ * or {@code auto}, HTTP/3 over QUIC (a certificate from
  * a throw-away local CA: the first handshake of a cold JVM, with its certificate checks, otherwise
  * takes hundreds of milliseconds against curl's ten); with roundtrip's stub resolver, a throw-away
  * authoritative server answers a few lookups. The tracers that ask are separate from the caller's,
@@ -82,24 +83,34 @@ public final class WarmUp {
         try {
             TracerConfig local = config.withConnectTo(List.of()).withReuseConnections(false);
             Channel https = null;
+            Channel h3 = null;
             if (tls) {
                 caDir = Files.createTempDirectory("roundtrip-trace-warmup");
                 LocalCa ca = LocalCa.loadOrCreate(caDir);
                 https = bind(group, transport, TlsContexts.nettyServer(ca.issue(List.of("127.0.0.1"))), false);
                 servers.add(https);
                 local = local.withTrust(TrustPolicy.roots(List.of(ca.certificate())));
+                if (config.http() == HttpVersion.HTTP_3 || config.http() == HttpVersion.ALT_SVC) { // QUIC only for those who use it
+                    h3 = bindHttp3(group, transport, ca.issue(List.of("127.0.0.1")));
+                    servers.add(h3);
+                }
             }
             Channel h1 = bind(group, transport, null, false);
             Channel h2 = bind(group, transport, null, true);
             servers.addAll(List.of(h1, h2));
             try (Tracer h1Tracer = new Tracer(local.withHttp(HttpVersion.HTTP_1_1));
                  Tracer h2Tracer = new Tracer(local.withHttp(HttpVersion.HTTP_2));
-                 Tracer tlsTracer = new Tracer(local.withHttp(HttpVersion.HTTP_1_1))) {
+                 Tracer tlsTracer = new Tracer(local.withHttp(HttpVersion.HTTP_1_1));
+                 Tracer h3Tracer = new Tracer(local.withHttp(HttpVersion.HTTP_3))) {
                 for (int i = 0; i < ROUNDS; i++) {
                     h1Tracer.run(TraceRequest.get("http://127.0.0.1:" + port(h1) + "/warm-up"));
                     h2Tracer.run(TraceRequest.get("http://127.0.0.1:" + port(h2) + "/warm-up"));
                     if (https != null) {
                         tlsTracer.run(TraceRequest.get("https://127.0.0.1:" + port(https) + "/warm-up"));
+                    }
+                    if (h3 != null) { // a full handshake, then a resumed one with 0-RTT
+                        h3Tracer.run(TraceRequest.get("https://127.0.0.1:" + port(h3) + "/warm-up"));
+                        h3Tracer.closeConnections();
                     }
                 }
             } finally {
@@ -154,6 +165,29 @@ public final class WarmUp {
 
     private static int port(Channel c) {
         return ((InetSocketAddress) c.localAddress()).getPort();
+    }
+
+    /** A throw-away HTTP/3 responder on UDP {@code 127.0.0.1:0}: the QUIC server and HTTP/3 codecs, answering "ok". */
+    private static Channel bindHttp3(EventLoopGroup group, Transport transport, dev.roundtrip.tls.IssuedCertificate cert) {
+        io.netty.handler.codec.quic.QuicSslContext ssl = io.netty.handler.codec.quic.QuicSslContextBuilder
+                .forServer(cert.key(), null, cert.chain().toArray(java.security.cert.X509Certificate[]::new))
+                .applicationProtocols(dev.roundtrip.http.h3.Http3ServerInitializer.applicationProtocols())
+                .earlyData(true)
+                .build();
+        var init = new dev.roundtrip.http.h3.Http3ServerInitializer(dev.roundtrip.http.HttpLimits.DEFAULTS,
+                dev.roundtrip.http.h3.QuicLimits.DEFAULTS, () -> new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ReferenceCountUtil.release(msg);
+                        var res = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                                HttpResponseStatus.OK, Unpooled.wrappedBuffer(new byte[] {'o', 'k'}));
+                        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, 2);
+                        ctx.writeAndFlush(res);
+                    }
+                });
+        return new io.netty.bootstrap.Bootstrap().group(group).channel(transport.datagramChannel())
+                .handler(init.quicCodec(ssl, System::currentTimeMillis))
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).syncUninterruptibly().channel();
     }
 
     private static Channel bind(EventLoopGroup group, Transport transport, SslContext tls, boolean h2) {

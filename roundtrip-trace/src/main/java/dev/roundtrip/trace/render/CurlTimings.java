@@ -24,6 +24,11 @@ public record CurlTimings(long namelookupNanos, long connectNanos, long appconne
 
     public static CurlTimings of(Timeline t) {
         long namelookup = end(t, PhaseKind.DNS).orElse(0L);
+        if (t.phase(PhaseKind.QUIC).isPresent()) { // HTTP/3: connect and appconnect both end with the QUIC handshake, as curl reports
+            long quic = end(t, PhaseKind.QUIC).orElse(0L);
+            return new CurlTimings(namelookup, quic, quic, t.phase(PhaseKind.SEND).map(Phase::startNanos).orElse(0L),
+                    end(t, PhaseKind.WAIT).orElse(0L), t.totalNanos());
+        }
         boolean reached = reached(t, PhaseKind.CONNECT);
         long connect = end(t, PhaseKind.CONNECT).orElse(reached ? namelookup : 0L);
         boolean tls = t.url() != null && "https".equalsIgnoreCase(t.url().getScheme());

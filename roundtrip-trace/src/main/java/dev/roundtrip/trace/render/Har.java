@@ -76,10 +76,14 @@ public final class Har {
         e.put("startedDateTime", r.startedAt().toString());
 
         long dns = duration(t, PhaseKind.DNS);
-        long tcp = duration(t, PhaseKind.CONNECT);
-        long ssl = duration(t, PhaseKind.TLS);
+        // HTTP/3: the QUIC handshake is both: HAR's "connect" includes its "ssl" time
+        boolean quic = t.phase(PhaseKind.QUIC).isPresent();
+        long tcp = quic ? duration(t, PhaseKind.QUIC) : duration(t, PhaseKind.CONNECT);
+        long ssl = quic ? duration(t, PhaseKind.QUIC) : duration(t, PhaseKind.TLS);
         long connect = tcp < 0 ? -1 : tcp + Math.max(0, ssl);
-        if (tcp >= 0 && ssl >= 0) { // TLS starts right after TCP; count the gap between them as connect time
+        if (quic) {
+            connect = tcp;
+        } else if (tcp >= 0 && ssl >= 0) { // TLS starts right after TCP; count the gap between them as connect time
             connect = t.phase(PhaseKind.TLS).orElseThrow().endNanos() - t.phase(PhaseKind.CONNECT).orElseThrow().startNanos();
         }
         long send = Math.max(0, duration(t, PhaseKind.SEND));
@@ -173,6 +177,7 @@ public final class Har {
     private static String httpVersion(String protocol) {
         return switch (protocol) {
             case "h2" -> "HTTP/2.0";
+            case "h3" -> "HTTP/3.0";
             case "" -> "";
             default -> protocol;
         };

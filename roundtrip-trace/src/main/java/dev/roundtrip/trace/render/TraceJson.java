@@ -88,6 +88,8 @@ public final class TraceJson {
         o.put("ok", t.succeeded());
         o.put("status", t.status());
         o.put("protocol", t.protocol());
+        o.put("early_data", r.earlyData().name().toLowerCase(Locale.ROOT)); // not_sent, accepted, rejected, too_early
+        o.put("body_sha256", r.bodySha256());
         if (t.remoteAddress() == null) {
             o.putNull("remote");
         } else {
@@ -112,6 +114,9 @@ public final class TraceJson {
 
         ArrayNode phases = o.putArray("phases");
         for (PhaseKind kind : PhaseKind.values()) {
+            if (!PhaseNotes.applies(t, kind)) {
+                continue;
+            }
             ObjectNode p = phases.addObject();
             p.put("name", kind.label());
             Phase phase = t.phase(kind).orElse(null);

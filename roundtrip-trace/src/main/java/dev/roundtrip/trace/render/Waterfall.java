@@ -92,6 +92,9 @@ public final class Waterfall {
         line(String.format(Locale.ROOT, LABEL_FORMAT, "phase", "start", "duration")
                 + paint(DIM, axis(scale)));
         for (PhaseKind kind : PhaseKind.values()) {
+            if (!PhaseNotes.applies(t, kind)) {
+                continue;
+            }
             Phase p = t.phase(kind).orElse(null);
             boolean failedHere = t.failure() != null && t.failure().phase() == kind;
             if (p == null) {
@@ -144,6 +147,23 @@ public final class Waterfall {
         line(h.toString());
     }
 
+    /** Address, TLS parameters and what became of 0-RTT early data, for the QUIC row. */
+    private static String quicFacts(TraceResult r) {
+        Timeline t = r.timeline();
+        StringBuilder s = new StringBuilder();
+        if (t.remoteAddress() != null) {
+            s.append(dev.roundtrip.core.net.HostPort.format(t.remoteAddress())).append(" UDP, ");
+        }
+        if (t.tls() != null) {
+            s.append(t.tls().version()).append(' ').append(t.tls().cipherSuite()).append(", ALPN ").append(t.tls().alpn())
+                    .append(t.tls().resumed() ? ", session resumed" : ", full handshake");
+        }
+        if (r.earlyData() != dev.roundtrip.trace.EarlyData.NOT_SENT) {
+            s.append(", 0-RTT ").append(r.earlyData().label());
+        }
+        return s.toString();
+    }
+
     private String facts(TraceResult r, PhaseKind kind) {
         Timeline t = r.timeline();
         return paint(DIM, switch (kind) {
@@ -153,6 +173,7 @@ public final class Waterfall {
             case TLS -> t.tls() == null ? "" : t.tls().version() + " " + t.tls().cipherSuite()
                     + (t.tls().alpn().isEmpty() ? ", no ALPN" : ", ALPN " + t.tls().alpn())
                     + (t.tls().resumed() ? ", session resumed" : ", full handshake");
+            case QUIC -> quicFacts(r);
             case SEND -> r.requestBytes() >= 0 ? r.requestBytes() + " B" : "";
             case WAIT -> t.phase(PhaseKind.WAIT).map(p -> "first byte at " + ms(p.endNanos()).strip()).orElse("");
             case RECEIVE -> t.responseBytes() + " B";
@@ -186,12 +207,13 @@ public final class Waterfall {
     }
 
     private void summary(List<TraceResult> runs) {
-        line(paint(BOLD, String.format(Locale.ROOT, "  %-4s %10s %10s %10s %10s %10s  %s", "run", "total", "dns", "tcp", "tls", "ttfb", "connection")));
+        line(paint(BOLD, String.format(Locale.ROOT, "  %-4s %10s %10s %10s %10s %10s  %s", "run", "total", "dns", "tcp/quic", "tls", "ttfb", "connection")));
         for (int i = 0; i < runs.size(); i++) {
             Timeline t = runs.get(i).timeline();
             CurlTimings c = CurlTimings.of(t);
             line(String.format(Locale.ROOT, "  %-4d %10s %10s %10s %10s %10s  %s", i + 1, ms(t.totalNanos()),
-                    dur(t, PhaseKind.DNS), dur(t, PhaseKind.CONNECT), dur(t, PhaseKind.TLS),
+                    dur(t, PhaseKind.DNS), t.phase(PhaseKind.QUIC).isPresent() ? dur(t, PhaseKind.QUIC) : dur(t, PhaseKind.CONNECT),
+                    t.phase(PhaseKind.QUIC).isPresent() ? "(in quic)" : dur(t, PhaseKind.TLS),
                     c.starttransferNanos() > 0 ? ms(c.starttransferNanos()) : "-", temperature(runs.get(i))));
         }
     }
@@ -206,8 +228,9 @@ public final class Waterfall {
         }
         boolean cached = !t.dnsSteps().isEmpty() && t.dnsSteps().stream().allMatch(s -> s.source() != DnsStep.Source.QUERY);
         boolean resumed = t.tls() != null && t.tls().resumed();
+        String early = r.earlyData() == dev.roundtrip.trace.EarlyData.NOT_SENT ? "" : ", 0-RTT " + r.earlyData().label();
         if (cached || resumed) {
-            return "new connection" + (cached ? ", DNS from cache" : "") + (resumed ? ", TLS resumed" : "");
+            return "new connection" + (cached ? ", DNS from cache" : "") + (resumed ? ", TLS resumed" : "") + early;
         }
         return "cold: new connection";
     }
@@ -255,7 +278,7 @@ public final class Waterfall {
         return switch (kind) {
             case DNS -> "\u001b[36m";
             case CONNECT -> "\u001b[33m";
-            case TLS -> "\u001b[35m";
+            case TLS, QUIC -> "\u001b[35m";
             case SEND -> "\u001b[32m";
             case WAIT -> "\u001b[34m";
             case RECEIVE -> "\u001b[92m";
