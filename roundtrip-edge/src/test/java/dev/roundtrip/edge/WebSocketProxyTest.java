@@ -65,7 +65,7 @@ class WebSocketProxyTest {
                     .contains("roundtrip_lb_websocket_frames_total{direction=\"downstream\"} " + (2 * MESSAGES + 1))
                     .contains("roundtrip_lb_websocket_bytes_total{direction=\"upstream\"} " + (payload + 6))
                     .contains("roundtrip_lb_websocket_bytes_total{direction=\"downstream\"} " + (payload + 5))
-                    .contains("roundtrip_lb_requests_total{listener=\"default\",route=\"*/\",cluster=\"default\",code=\"101\"} 1");
+                    .contains("roundtrip_lb_requests_total{listener=\"default\",protocol=\"h1\",route=\"*/\",cluster=\"default\",code=\"101\"} 1");
         }
     }
 

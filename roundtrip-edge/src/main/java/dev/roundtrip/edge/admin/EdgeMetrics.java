@@ -45,20 +45,12 @@ public final class EdgeMetrics {
     private final ConcurrentHashMap<String, Histogram> latency = new ConcurrentHashMap<>();
 
     /**
-     * One request answered.
-     *
-     * @param route the route it matched ({@link dev.roundtrip.edge.config.RouteConfig#label()}), or "" when none
-     * @param cluster the cluster it was routed to, or "" when none (404, 400)
-     * @param durationNanos time inside the balancer, from request received to response written
-     */
-    public void request(String listener, String route, String cluster, int code, long durationNanos) {
-        request(listener, "h1", route, cluster, code, durationNanos);
-    }
-
-    /**
      * One request answered, on a downstream connection speaking {@code protocol}.
      *
      * @param protocol "h1", "h2" or "h3"
+     * @param route the route it matched ({@link dev.roundtrip.edge.config.RouteConfig#label()}), or "" when none
+     * @param cluster the cluster it was routed to, or "" when none (404, 400)
+     * @param durationNanos time inside the balancer, from request received to response written
      */
     public void request(String listener, String protocol, String route, String cluster, int code, long durationNanos) {
         requests.computeIfAbsent(new RequestKey(listener, protocol, route, cluster, code), k -> new LongAdder()).increment();

@@ -180,8 +180,8 @@ public final class EdgeConfigParser {
         if (tcp) {
             noHttpKeys(n, "tls", "server_names", "http2", "http3");
         }
-        String[] listenerKeys = tcp ? new String[] {"listen", "mode", "idle_timeout"} : new String[] {"listen", "mode", "tls", "server_names", "http2", "http3"};
-        n.onlyKeys(concat(concat(CLUSTER_KEYS, listenerKeys), "backends", "admin", "limits", "workers", "access_log", "websocket"));
+        String[] listenerKeys = tcp ? new String[] {"listen", "mode", "idle_timeout"} : new String[] {"listen", "mode", "tls", "server_names", "http2", "http3", "websocket"};
+        n.onlyKeys(concat(concat(CLUSTER_KEYS, listenerKeys), "backends", "admin", "limits", "workers", "access_log"));
         InetSocketAddress listen = n.has("listen") ? n.address("listen") : defaultListen;
         if (listen == null) {
             throw n.error("listen", "is missing (allowed: ADDR:PORT, e.g. 127.0.0.1:8080; or use the full form with 'listeners')");

@@ -262,7 +262,7 @@ final class TunnelExchange {
         long lbNanos = context.clock().nanoTime() - startNanos;
         int status = response.status().code();
         String clusterName = cluster == null ? "" : cluster.name();
-        context.metrics().request(context.listener(), routeLabel, clusterName, status, lbNanos);
+        context.metrics().request(context.listener(), conn.family(), routeLabel, clusterName, status, lbNanos);
         if (context.accessLog().enabled()) {
             context.accessLog().log(new AccessLog.Entry(NetUtil.toAddressString(conn.remote().getAddress()), "GET", target,
                     conn.protocol() + "+websocket", status, response.content().readableBytes(), lbNanos, upstream,
