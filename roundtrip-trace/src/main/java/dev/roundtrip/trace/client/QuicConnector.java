@@ -7,7 +7,6 @@ import dev.roundtrip.core.timeline.RequestListener;
 import dev.roundtrip.core.timeline.TlsInfo;
 import dev.roundtrip.http.Transport;
 import dev.roundtrip.trace.TrustPolicy;
-import dev.roundtrip.trace.tls.HostnameMatcher;
 import dev.roundtrip.trace.tls.VerifyingTrustManager;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -27,19 +26,15 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntSupplier;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 
 /**
  * Opens HTTP/3 connections for the tracing client: a UDP socket, then the QUIC handshake, which
@@ -272,25 +267,7 @@ public final class QuicConnector {
 
     /** The TLS facts of a finished QUIC handshake. */
     static TlsInfo tlsInfo(SSLEngine engine) {
-        SSLSession session = engine.getSession();
-        String subject = "";
-        String issuer = "";
-        List<String> names = List.of();
-        Instant notAfter = Instant.EPOCH;
-        try {
-            Certificate[] peer = session.getPeerCertificates();
-            if (peer.length > 0 && peer[0] instanceof X509Certificate leaf) {
-                subject = leaf.getSubjectX500Principal().getName();
-                issuer = leaf.getIssuerX500Principal().getName();
-                names = HostnameMatcher.names(leaf);
-                notAfter = leaf.getNotAfter().toInstant();
-            }
-        } catch (SSLPeerUnverifiedException e) {
-            // nothing to describe
-        }
-        String alpn = engine.getApplicationProtocol();
-        return new TlsInfo(session.getProtocol(), session.getCipherSuite(), alpn == null ? "" : alpn, subject, issuer, names, notAfter,
-                resumed(engine));
+        return dev.roundtrip.trace.tls.TlsInfoReader.read(engine, engine.getApplicationProtocol(), resumed(engine));
     }
 
     /**

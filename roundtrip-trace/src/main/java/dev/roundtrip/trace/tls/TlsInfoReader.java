@@ -22,8 +22,15 @@ public final class TlsInfoReader {
 
     public static TlsInfo read(SslHandler handler) {
         SSLEngine engine = handler.engine();
+        return read(engine, handler.applicationProtocol(), resumed(engine));
+    }
+
+    /**
+     * The facts of a finished handshake on {@code engine} (a TCP connection's or a QUIC
+     * connection's), with the ALPN protocol and resumption as its owner knows them.
+     */
+    public static TlsInfo read(SSLEngine engine, String alpn, boolean resumed) {
         SSLSession session = engine.getSession();
-        String alpn = handler.applicationProtocol();
         String subject = "";
         String issuer = "";
         List<String> names = List.of();
@@ -40,7 +47,7 @@ public final class TlsInfoReader {
             // an anonymous session: no certificate to describe
         }
         return new TlsInfo(session.getProtocol(), session.getCipherSuite(), alpn == null ? "" : alpn,
-                subject, issuer, names, notAfter, resumed(engine));
+                subject, issuer, names, notAfter, resumed);
     }
 
     /** BoringSSL says whether it resumed; the JDK's engine does not expose it, so it reads as false. */
