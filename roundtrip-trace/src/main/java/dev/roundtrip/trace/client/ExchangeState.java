@@ -45,6 +45,34 @@ final class ExchangeState {
         return result.isDone();
     }
 
+    /** The {@code :status} of an HTTP/2 or HTTP/3 response HEADERS frame, or -1 when it is missing or not 100-999. */
+    static int pseudoStatus(CharSequence status) {
+        try {
+            int code = status == null ? -1 : Integer.parseInt(status.toString());
+            return code < 100 || code > 999 ? -1 : code;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Records the final response head of an HTTP/2 or HTTP/3 exchange (pseudo-headers left out)
+     * and returns its headers by name, for {@link RequestListener#responseHeaders}.
+     */
+    java.util.Map<String, List<String>> finalHead(int code, Iterable<java.util.Map.Entry<CharSequence, CharSequence>> headers) {
+        status = code;
+        java.util.Map<String, List<String>> byName = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<CharSequence, CharSequence> e : headers) {
+            String name = e.getKey().toString();
+            if (!name.startsWith(":")) {
+                String value = e.getValue().toString();
+                responseHeaders.add(new Header(name, value));
+                byName.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            }
+        }
+        return byName;
+    }
+
     void sent(long bytes) {
         sent = true;
         requestBytes = bytes;

@@ -1,6 +1,5 @@
 package dev.roundtrip.trace.client;
 
-import dev.roundtrip.trace.Header;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2DataFrame;
@@ -9,11 +8,8 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Map.Entry;
 
 /**
  * Reads one HTTP/2 response on its stream channel: the first HEADERS frame is the first byte, the
@@ -83,13 +79,8 @@ final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter {
         state.firstByte();
         Http2Headers h = frame.headers();
         if (!finalHeaders) {
-            int status;
-            try {
-                status = h.status() == null ? -1 : Integer.parseInt(h.status().toString());
-            } catch (NumberFormatException e) {
-                status = -1;
-            }
-            if (status < 100 || status > 999) {
+            int status = ExchangeState.pseudoStatus(h.status());
+            if (status < 0) {
                 state.protocolError("response HEADERS without a valid :status (" + h.status() + ")", null);
                 ctx.close();
                 return;
@@ -98,15 +89,7 @@ final class Http2ExchangeHandler extends ChannelInboundHandlerAdapter {
                 return; // interim response
             }
             finalHeaders = true;
-            state.status = status;
-            Map<String, List<String>> byName = new LinkedHashMap<>();
-            for (Entry<CharSequence, CharSequence> e : h) {
-                String name = e.getKey().toString();
-                if (!name.startsWith(":")) {
-                    state.responseHeaders.add(new Header(name, e.getValue().toString()));
-                    byName.computeIfAbsent(name, k -> new ArrayList<>()).add(e.getValue().toString());
-                }
-            }
+            Map<String, List<String>> byName = state.finalHead(status, h);
             state.listener.responseHeaders("h2", status, byName);
         }
         if (frame.isEndStream()) {

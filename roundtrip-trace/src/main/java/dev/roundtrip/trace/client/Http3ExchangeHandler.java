@@ -1,17 +1,13 @@
 package dev.roundtrip.trace.client;
 
-import dev.roundtrip.trace.Header;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http3.Http3DataFrame;
 import io.netty.handler.codec.http3.Http3Headers;
 import io.netty.handler.codec.http3.Http3HeadersFrame;
 import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Map.Entry;
 
 /**
  * Reads one HTTP/3 response on its QUIC request stream: the first HEADERS frame is the first byte,
@@ -53,13 +49,8 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler {
             return; // trailers
         }
         Http3Headers h = frame.headers();
-        int status;
-        try {
-            status = h.status() == null ? -1 : Integer.parseInt(h.status().toString());
-        } catch (NumberFormatException e) {
-            status = -1;
-        }
-        if (status < 100 || status > 999) {
+        int status = ExchangeState.pseudoStatus(h.status());
+        if (status < 0) {
             state.protocolError("response HEADERS without a valid :status (" + h.status() + ")", null);
             ctx.close();
             return;
@@ -68,15 +59,7 @@ final class Http3ExchangeHandler extends Http3RequestStreamInboundHandler {
             return; // interim response
         }
         finalHeaders = true;
-        state.status = status;
-        Map<String, List<String>> byName = new LinkedHashMap<>();
-        for (Entry<CharSequence, CharSequence> e : h) {
-            String name = e.getKey().toString();
-            if (!name.startsWith(":")) {
-                state.responseHeaders.add(new Header(name, e.getValue().toString()));
-                byName.computeIfAbsent(name, k -> new ArrayList<>()).add(e.getValue().toString());
-            }
-        }
+        Map<String, List<String>> byName = state.finalHead(status, h);
         onFinalHeaders.run();
         state.listener.responseHeaders("h3", status, byName);
     }
