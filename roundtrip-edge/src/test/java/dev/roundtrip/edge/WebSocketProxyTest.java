@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -203,6 +204,31 @@ class WebSocketProxyTest {
             assertThat(edge.lb.tunnels().closed(Tunnels.CloseReason.IDLE_TIMEOUT)).isEqualTo(2);
             await().atMost(Duration.ofSeconds(5)).until(() -> a.closesReceived.size() == 2);
             assertThat(a.closesReceived).containsExactly(1001, 1001);
+        }
+    }
+
+    @Test
+    void aReloadThatRemovesTheTunnelsBackendLeavesOpenTunnelsOpen() throws Exception {
+        try (WsBackend a = new WsBackend("a"); WsBackend b = new WsBackend("b");
+                EdgeHarness edge = new EdgeHarness(config(a.hostPort(), ""))) {
+            WsClient h1 = WsClient.h1(edge.address("http"), "/ws/echo", Map.of());
+            WsClient h2 = WsClient.h2(edge.address("http"), "/ws/echo", Map.of());
+            try (h1; h2) {
+                assertThat(h1.handshake().header("x-served-by")).isEqualTo("a");
+                assertThat(h2.handshake().header("x-served-by")).isEqualTo("a");
+                ReloadResult r = edge.lb.reload(config(b.hostPort(), "")).get(10, TimeUnit.SECONDS);
+                assertThat(r.outcome()).as(r.message()).isEqualTo(ReloadResult.Outcome.APPLIED);
+                // New upgrades go to the new endpoint; the tunnels opened before keep relaying to theirs.
+                try (WsClient after = WsClient.h1(edge.address("http"), "/ws/echo", Map.of())) {
+                    assertThat(after.handshake().header("x-served-by")).isEqualTo("b");
+                }
+                for (WsClient c : List.of(h1, h2)) {
+                    c.sendText("after the reload");
+                    c.flush();
+                    assertThat(c.next(10)).isEqualTo("after the reload");
+                }
+                assertThat(edge.lb.tunnels().open()).isEqualTo(2);
+            }
         }
     }
 
