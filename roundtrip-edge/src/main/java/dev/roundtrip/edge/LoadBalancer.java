@@ -704,7 +704,10 @@ public final class LoadBalancer implements Service {
         long nextLog = System.nanoTime();
         while (true) {
             int requests = inFlight.get();
-            int connections = servers.stream().mapToInt(HttpServerInitializer::openConnections).sum();
+            // Relayed TCP connections (L4) get the same grace: the listener stopped accepting, and
+            // what is open may finish until the deadline.
+            long connections = servers.stream().mapToInt(HttpServerInitializer::openConnections).sum()
+                    + tcpListeners.stream().mapToLong(t -> t.metrics().openConnections()).sum();
             long now = System.nanoTime();
             if (requests == 0 && connections == 0) {
                 log.info("{} drained", name);

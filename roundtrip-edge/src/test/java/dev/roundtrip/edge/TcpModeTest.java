@@ -137,6 +137,32 @@ class TcpModeTest {
     }
 
     @Test
+    void stoppingTheBalancerLetsRelayedConnectionsFinishWithinTheGrace() throws Exception {
+        try (TestBackend a = new TestBackend("a");
+             EdgeHarness edge = new EdgeHarness(ProxyTest.config(tcpConfig("", a.hostPort())))) {
+            int port = edge.port("tcp");
+            try (Socket s = open(port)) {
+                assertThat(exchange(s, "/before").status()).isEqualTo("HTTP/1.1 200 OK");
+                long start = System.nanoTime();
+                java.util.concurrent.CompletableFuture<Void> stopped = edge.lb.stop(java.time.Duration.ofMillis(1500));
+                // The listener stops accepting at once; the open connection keeps relaying during the grace.
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> {
+                    try (Socket refused = new Socket()) {
+                        refused.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                        return false;
+                    } catch (IOException e) {
+                        return true;
+                    }
+                });
+                assertThat(exchange(s, "/during").status()).isEqualTo("HTTP/1.1 200 OK");
+                stopped.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+                        .as("stop waited for the open relayed connection").isGreaterThanOrEqualTo(1400);
+            }
+        }
+    }
+
+    @Test
     void curlThroughTheTcpListener() throws Exception {
         assumeTrue(TlsAndHttp2Test.run(List.of("curl", "--version")).exitCode() == 0, "curl not installed: skipping interop");
         try (TestBackend a = new TestBackend("a");
