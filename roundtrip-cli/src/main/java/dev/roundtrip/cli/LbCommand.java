@@ -62,7 +62,13 @@ import picocli.CommandLine.Option;
                 "Exit codes: 0 stopped by a signal, 1 could not start,",
                 "2 bad arguments or configuration."})
 final class LbCommand implements Runnable {
-    private static final Logger log = LoggerFactory.getLogger(LbCommand.class);
+    /**
+     * Not a static field: picocli builds every command when `roundtrip` starts, and slf4j-simple
+     * fixes its log level when the first logger is made, which `roundtrip demo` sets first.
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(LbCommand.class);
+    }
     /** How long SIGTERM or Ctrl-C lets requests in flight finish. */
     static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
 
@@ -140,7 +146,7 @@ final class LbCommand implements Runnable {
         }
         out.flush();
         ServiceRunner.runUntilStopped(() -> {
-            log.info("stopping: draining connections for up to {} s", DRAIN_GRACE.toSeconds());
+            log().info("stopping: draining connections for up to {} s", DRAIN_GRACE.toSeconds());
             group.stopAll(DRAIN_GRACE);
         });
     }
@@ -149,12 +155,12 @@ final class LbCommand implements Runnable {
     private void reloadOnSighup(LoadBalancer lb) {
         try {
             Signal.handle(new Signal("HUP"), signal -> {
-                log.info("SIGHUP: {}", config != null ? "reloading " + config : "reload requested");
+                log().info("SIGHUP: {}", config != null ? "reloading " + config : "reload requested");
                 lb.reload();
             });
         } catch (IllegalArgumentException unsupported) {
             // No SIGHUP on this platform (Windows): POST /reload on the admin listener still works.
-            log.debug("SIGHUP not available: {}", unsupported.getMessage());
+            log().debug("SIGHUP not available: {}", unsupported.getMessage());
         }
     }
 

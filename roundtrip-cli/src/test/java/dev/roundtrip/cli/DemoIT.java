@@ -37,6 +37,7 @@ class DemoIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("demo finished").isTrue();
         assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).as("the servers' logs stay quiet without --verbose").doesNotContain(" INFO ");
 
         int cold = out.indexOf("== cold:");
         int warm = out.indexOf("== warm:");
