@@ -110,7 +110,8 @@ final class HandshakesCommand implements Runnable {
             List<HandshakeRoundTrips.Row> rows = HandshakeRoundTrips.rows(samples, measuredRtt);
             HandshakeRoundTrips.print(out, rows, measuredRtt);
             out.println();
-            List<String> findings = HandshakeRoundTrips.zeroRttFindings(samples, measuredRtt);
+            List<String> findings = new ArrayList<>(HandshakeRoundTrips.http3Findings(samples, measuredRtt));
+            findings.addAll(HandshakeRoundTrips.zeroRttFindings(samples, measuredRtt));
             findings.forEach(out::println);
             if (json) {
                 out.println(HandshakeRoundTrips.json(rows, samples, measuredRtt, findings));

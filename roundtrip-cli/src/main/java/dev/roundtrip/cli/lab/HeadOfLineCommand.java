@@ -214,22 +214,21 @@ final class HeadOfLineCommand implements Runnable {
         return loss == Math.rint(loss) ? Long.toString((long) loss) : Double.toString(loss).replace('.', 'p');
     }
 
-    /** One region, link and host per loss rate, 198.18.4.1, .2, ... */
+    /** One host per loss rate (198.18.4.1, .2, ...), in the clients' region, with the loss on its paths to and from the balancer. */
     static Map<String, String> topologyValues(List<Double> levels, int rttMs, long seed) {
-        StringBuilder regions = new StringBuilder();
-        StringBuilder links = new StringBuilder();
+        StringBuilder paths = new StringBuilder();
         StringBuilder hosts = new StringBuilder();
         for (int i = 0; i < levels.size(); i++) {
             double loss = levels.get(i);
-            String region = "loss-" + lossName(loss);
-            regions.append("  - {name: ").append(region).append(", rtt: 1ms}\n");
-            links.append("  - {between: [origin, ").append(region).append("], rtt: ").append(rttMs).append("ms")
-                    .append(loss > 0 ? ", loss: " + PathText.percent(loss / 100).replace("%", "") + "%" : "").append("}\n");
-            hosts.append("  - name: ").append(clientName(loss)).append('\n')
+            String client = clientName(loss);
+            String percent = PathText.percent(loss / 100);
+            paths.append("  - {from: ").append(client).append(", to: lb.example.com, loss: ").append(percent).append("}\n");
+            paths.append("  - {from: lb.example.com, to: ").append(client).append(", loss: ").append(percent).append("}\n");
+            hosts.append("  - name: ").append(client).append('\n')
                     .append("    address: 198.18.4.").append(i + 1).append('\n')
-                    .append("    region: ").append(region).append('\n');
+                    .append("    region: clients\n");
         }
-        return Map.of("RTT", rttMs + "ms", "SEED", Long.toString(seed), "CLIENT-REGIONS", regions.toString().stripTrailing(),
-                "CLIENT-LINKS", links.toString().stripTrailing(), "CLIENT-HOSTS", hosts.toString().stripTrailing());
+        return Map.of("RTT", rttMs + "ms", "SEED", Long.toString(seed), "CLIENT-PATHS", paths.toString().stripTrailing(),
+                "CLIENT-HOSTS", hosts.toString().stripTrailing());
     }
 }
