@@ -160,6 +160,8 @@ final class HeadOfLineCommand implements Runnable {
             out.println();
             PageTimes.printChart(out, cells, levels, 50);
             out.println();
+            PageTimes.printGoodput(out, cells, levels, (long) objects * bytes, measuredRtt);
+            out.println();
             reading(levels, cells).forEach(out::println);
             if (json) {
                 out.println(PageTimes.json(cells, measuredRtt, objects, bytes, runs, seed));

@@ -96,9 +96,10 @@ final class PageTimes {
     /** The table: one line per loss rate, median / p95 and the slowdown per protocol. */
     static void printTable(PrintWriter out, List<Cell> all, List<Double> losses) {
         List<String> labels = labels(all);
+        out.println("page completion time per loss rate: median / p95, and (x N) the median against the same protocol's at the lowest loss");
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-7s", "loss"));
         for (String l : labels) {
-            head.append(String.format(Locale.ROOT, " | %-31s", l + ": median / p95 (x lossless)"));
+            head.append(String.format(Locale.ROOT, " | %-31s", l));
         }
         out.println(head);
         for (double loss : losses) {
@@ -114,6 +115,32 @@ final class PageTimes {
                     text += " " + c.incomplete() + " incomplete";
                 }
                 line.append(String.format(Locale.ROOT, " | %-31s", text));
+            }
+            out.println(line);
+        }
+    }
+
+    /**
+     * What one loss-based congestion controller sustains in steady state at loss rate {@code p}
+     * (Mathis et al. 1997: rate = 1.22 x packet / (RTT x sqrt(p))), in bytes per second; infinite
+     * without loss.
+     */
+    static double mathisBytesPerSecond(int packetBytes, double rttMs, double lossPercent) {
+        return lossPercent <= 0 ? Double.POSITIVE_INFINITY : 1.22 * packetBytes / (rttMs / 1000) / Math.sqrt(lossPercent / 100);
+    }
+
+    /** One line per lossy rate: each protocol's goodput (page bytes over page time) next to the steady-state estimate. */
+    static void printGoodput(PrintWriter out, List<Cell> all, List<Double> losses, long pageBytes, double rttMs) {
+        out.println("goodput (page bytes / median page time) against one loss-based flow's steady state, 1.22 x packet / (RTT x sqrt(loss)):");
+        for (double loss : losses) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-6s", PathText.percent(loss / 100)));
+            for (String l : labels(all)) {
+                all.stream().filter(x -> x.lossPercent() == loss && x.label().equals(l) && !Double.isNaN(x.medianMs())).findFirst()
+                        .ifPresent(c -> line.append(String.format(Locale.ROOT, " %s %.0f KB/s;", c.label(), pageBytes / (c.medianMs() / 1000) / 1000)));
+            }
+            if (loss > 0) {
+                line.append(String.format(Locale.ROOT, " steady state ~%.0f KB/s (1448-byte TCP segments), ~%.0f KB/s (1200-byte QUIC packets)",
+                        mathisBytesPerSecond(1448, rttMs, loss) / 1000, mathisBytesPerSecond(1200, rttMs, loss) / 1000));
             }
             out.println(line);
         }

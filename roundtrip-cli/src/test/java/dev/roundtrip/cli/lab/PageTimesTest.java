@@ -72,7 +72,7 @@ class PageTimesTest {
         PageTimes.printTable(out, cells, List.of(0.0, 5.0));
         PageTimes.printChart(out, cells, List.of(0.0, 5.0), 20);
         out.flush();
-        assertThat(text.toString()).contains("HTTP/1.1 x6: median / p95").contains("1500 ms / 1500 ms (x1.50)")
+        assertThat(text.toString()).contains("| HTTP/1.1 x6").contains("1500 ms / 1500 ms (x1.50)")
                 .contains("2000 ms / 2000 ms (x4.00)").contains("840 ms / 840 ms (x1.40)").contains("full width 2000 ms")
                 .contains("#".repeat(20) + " 2000 ms");
         assertThat(PageTimes.bar(500, 1000, 2000, 20)).isEqualTo("#####    |          ");
@@ -85,6 +85,13 @@ class PageTimesTest {
         assertThat(json.path("results")).hasSize(6);
         assertThat(json.path("results")).extracting(r -> r.path("http").asText()).containsExactly("1.1", "2", "3", "1.1", "2", "3");
         assertThat(json.path("results").get(4).path("slowdown_vs_lowest_loss").asDouble()).isEqualTo(4.0);
+    }
+
+    @Test
+    void theSteadyStateEstimateFollowsTheSquareRootOfLoss() {
+        assertThat(PageTimes.mathisBytesPerSecond(1200, 100, 5)).isCloseTo(1.22 * 1200 / 0.1 / Math.sqrt(0.05), within(1e-6));
+        assertThat(PageTimes.mathisBytesPerSecond(1200, 100, 1) / PageTimes.mathisBytesPerSecond(1200, 100, 4)).isCloseTo(2.0, within(1e-9));
+        assertThat(PageTimes.mathisBytesPerSecond(1448, 100, 0)).isInfinite();
     }
 
     @Test
