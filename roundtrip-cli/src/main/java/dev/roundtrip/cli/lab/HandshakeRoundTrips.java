@@ -181,7 +181,8 @@ final class HandshakeRoundTrips {
                     rt(r.balancerArrivalRtt()), r.firstByteMs() / rttMs);
         }
         out.println("(the balancer's time is its access-log line minus lb_ms, to the millisecond; the client's handshake is done"
-                + " when it has the server's Finished and has sent its own)");
+                + " when it has the server's Finished and has sent its own; what exceeds whole round trips is mostly the client's"
+                + " own work, a fresh JVM checking the certificate, which the resumed rows skip, and a busy machine's scheduling)");
     }
 
     private static String rt(double v) {

@@ -68,21 +68,25 @@ class LabExperimentsIT {
             assertThat(firstByteRtts).as(name + " first byte in RTT").isGreaterThanOrEqualTo(theory * 0.98);
             double rt = p.path("median_round_trips").asDouble();
             switch (name) {
-                // TCP + TLS 1.3 + request: 3, and a fourth round trip could only make it 4 or more.
-                case "HTTP/1.1", "HTTP/2", "HTTP/2, TLS resumed" -> assertThat(rt).as(name).isGreaterThanOrEqualTo(2.95).isLessThan(4.0);
+                // TCP + TLS 1.3 + request: 3 (a fresh client JVM adds up to about half a round trip of certificate
+                // checking at 100 ms); two more round trips would make it 5.
+                case "HTTP/1.1", "HTTP/2", "HTTP/2, TLS resumed" -> assertThat(rt).as(name).isGreaterThanOrEqualTo(2.95).isLessThan(4.5);
                 // One QUIC handshake + request: at least 2. On this stack the client learns of its completed handshake a
-                // round trip late (the experiment explains it), so up to 3 plus scheduling, never a fifth round trip.
-                case "HTTP/3" -> assertThat(rt).as(name).isGreaterThanOrEqualTo(1.95).isLessThan(4.0);
+                // round trip late (the experiment explains it), so about 3.5; never 5.
+                case "HTTP/3" -> assertThat(rt).as(name).isGreaterThanOrEqualTo(1.95).isLessThan(4.5);
                 // 0-RTT: at least 1; on this stack the request leaves with the client's Finished, so about 2 (explained).
-                case "HTTP/3, 0-RTT" -> assertThat(rt).as(name).isGreaterThanOrEqualTo(0.95).isLessThan(3.0);
+                case "HTTP/3, 0-RTT" -> assertThat(rt).as(name).isGreaterThanOrEqualTo(0.95).isLessThan(3.2);
                 default -> throw new AssertionError("unexpected protocol " + name);
             }
         }
         assertThat(protocols).containsExactly("HTTP/1.1", "HTTP/2", "HTTP/2, TLS resumed", "HTTP/3", "HTTP/3, 0-RTT");
-        // A resumed QUIC connection skips the certificate and must not be slower than a cold one by a round trip.
+        // The resumed QUIC connection is a whole round trip faster than the cold one here (about 2.2 against 3.5):
+        // more than half a round trip apart tells 2 from 3.
         double cold = json.path("protocols").get(3).path("median_first_byte_ms").asDouble();
         double resumed = json.path("protocols").get(4).path("median_first_byte_ms").asDouble();
-        assertThat(resumed).isLessThan(cold + RTT_MS / 2);
+        assertThat(cold - resumed).as("cold HTTP/3 minus resumed, ms").isGreaterThan(RTT_MS / 2);
+        // The balancer's access log cannot see an HTTP/1.1 request before TCP (1) + TLS (1) + half a round trip.
+        assertThat(json.path("protocols").get(0).path("median_balancer_arrival_rtts").asDouble()).isGreaterThanOrEqualTo(2.5 * 0.98);
         JsonNode zero = json.path("protocols").get(4).path("samples").get(0);
         assertThat(zero.path("resumed").asBoolean()).as("the second HTTP/3 connection resumed the session").isTrue();
         assertThat(zero.path("balancer_arrival_ms").asDouble()).as("the balancer logged the request, and not before half a round trip")
