@@ -14,6 +14,9 @@ public sealed interface Route {
 
     record Health() implements Route {}
 
+    /** One static object of a page ({@link PageObjects}). */
+    record PageObject(long index) implements Route {}
+
     /** No resource at this path. */
     record NotFound(String reason) implements Route {}
 

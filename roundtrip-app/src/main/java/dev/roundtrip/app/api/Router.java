@@ -11,11 +11,13 @@ package dev.roundtrip.app.api;
  *   PUT      /users/{id}       replace, If-Match required
  *   DELETE   /users/{id}       delete, If-Match optional
  *   GET|HEAD /healthz          health, including the database
+ *   GET|HEAD /objects/{i}      a page's static object, ?bytes=N (no database)
  * </pre>
  */
 public final class Router {
     private static final String USERS = "/users";
     private static final String USERS_PREFIX = "/users/";
+    private static final String OBJECTS_PREFIX = "/objects/";
     private static final int MAX_ID_DIGITS = 18;
 
     private Router() {}
@@ -30,6 +32,14 @@ public final class Router {
             }
             return method.equals("POST") ? new Route.CreateUser() : new Route.MethodNotAllowed(method, "GET, HEAD, POST");
         }
+        if (path.startsWith(OBJECTS_PREFIX)) {
+            String segment = path.substring(OBJECTS_PREFIX.length());
+            long index = parseId(segment);
+            if (index < 0 || index > PageObjects.MAX_INDEX) {
+                return new Route.NotFound("no object '" + shorten(segment) + "': objects are numbered 0 to " + PageObjects.MAX_INDEX);
+            }
+            return isRead(method) ? new Route.PageObject(index) : new Route.MethodNotAllowed(method, "GET, HEAD");
+        }
         if (path.startsWith(USERS_PREFIX)) {
             String segment = path.substring(USERS_PREFIX.length());
             long id = parseId(segment);
@@ -43,7 +53,7 @@ public final class Router {
                 default -> new Route.MethodNotAllowed(method, "GET, HEAD, PUT, DELETE");
             };
         }
-        return new Route.NotFound("nothing at '" + shorten(path) + "': the API serves /users and /healthz");
+        return new Route.NotFound("nothing at '" + shorten(path) + "': the API serves /users, /objects/{i} and /healthz");
     }
 
     private static boolean isRead(String method) {

@@ -67,6 +67,7 @@ public final class UsersApi {
                 case Route.UpdateUser(long id) -> update(request, id, timing);
                 case Route.DeleteUser(long id) -> delete(request, id, timing);
                 case Route.Health r -> health(timing);
+                case Route.PageObject(long index) -> PageObjects.serve(index, request.queryParameter("bytes"), request.header("if-none-match"));
                 case Route.NotFound(String reason) -> throw new ApiException(ErrorCode.NOT_FOUND, reason);
                 case Route.MethodNotAllowed(String method, String allow) -> throw new ApiException(
                         ErrorCode.METHOD_NOT_ALLOWED, method + " is not allowed here; allowed: " + allow, Map.of("allow", allow));
@@ -100,7 +101,7 @@ public final class UsersApi {
     }
 
     private static boolean touchesDatabase(Route route) {
-        return !(route instanceof Route.NotFound || route instanceof Route.MethodNotAllowed);
+        return !(route instanceof Route.NotFound || route instanceof Route.MethodNotAllowed || route instanceof Route.PageObject);
     }
 
     private ApiResponse list(ApiRequest request, RequestTiming timing) throws SQLException {

@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
                 "hosts through roundtrip's user-space wire, which delays, drops and rate-limits packets per",
                 "path. Kernel TCP (handshakes, retransmits, congestion control) and UDP see a real",
                 "wide-area network, on one machine. Needs root (or CAP_NET_ADMIN) and /dev/net/tun."},
-        subcommands = {LabUpCommand.class, LabExecCommand.class, LabRunCommand.class, LabCleanCommand.class, LabHostCommand.class},
+        subcommands = {LabUpCommand.class, LabExecCommand.class, LabRunCommand.class, LabCleanCommand.class, LabHostCommand.class,
+                LabPageLoadCommand.class},
         footer = {"", "Start with: roundtrip lab run tokyo-vs-newyork"})
 public final class LabCommand implements Runnable {
     @Spec

@@ -101,7 +101,7 @@ final class RoundTrips {
     }
 
     /** The balancer's own Server-Timing (it contains the app's and the database's); 0 without one. */
-    private static double serverMs(JsonNode run) {
+    static double serverMs(JsonNode run) {
         for (JsonNode st : run.path("server_timing")) {
             if (st.path("name").asText().equals("lb") && st.path("duration_ms").isNumber()) {
                 return st.path("duration_ms").asDouble();

@@ -42,6 +42,7 @@ final class ServerWarmUp {
     static String run(Lab lab, Topology topology) throws Exception {
         int dns = 0;
         int https = 0;
+        int h3 = 0;
         for (Host host : topology.hosts()) {
             for (ServiceSpec spec : host.services()) {
                 InetSocketAddress at = new InetSocketAddress(host.address(), spec.port());
@@ -50,14 +51,18 @@ final class ServerWarmUp {
                     case DNS_RESOLVER -> dns += lab.runIn(host.name(), () -> askDns(at, i -> "warm-up-" + i + ".invalid."));
                     case LOAD_BALANCER -> {
                         https += lab.runIn(host.name(), () -> callHttps(at, serverName(spec)));
-                        https += traceHttp2(lab, host, at, serverName(spec));
+                        https += traceHttp(lab, host, at, serverName(spec), "2");
+                        if (servesHttp3(spec)) {
+                            h3 += traceHttp(lab, host, at, serverName(spec), "3");
+                        }
                     }
                     default -> { }
                 }
             }
         }
         return "warmed the servers up first (not timed): " + dns + " DNS answers for names the trace does not ask, "
-                + https + " HTTPS requests (HTTP/1.1 and HTTP/2) to the load balancer from its own host";
+                + https + " HTTPS requests (HTTP/1.1 and HTTP/2)" + (h3 > 0 ? " and " + h3 + " HTTP/3 requests (new QUIC connections, resumed: 0-RTT)" : "")
+                + " to the load balancer from its own host";
     }
 
     /** The first zone a server's settings name ("root.zone" -> ".", "example.com.zone" -> "example.com."). */
@@ -91,13 +96,20 @@ final class ServerWarmUp {
         }
     }
 
+    /** Whether the balancer's settings turn HTTP/3 on ({@code http3: true} or a map of QUIC limits). */
+    static boolean servesHttp3(ServiceSpec spec) {
+        var h3 = spec.settings().path("http3");
+        return h3.isObject() || h3.asBoolean(false);
+    }
+
     /**
-     * {@value #HTTPS_REQUESTS} HTTP/2 requests from roundtrip's own tracing client inside the balancer's
-     * host, each on a new connection, by address ({@code --connect-to} a literal: no DNS).
+     * {@value #HTTPS_REQUESTS} requests over HTTP {@code version} from roundtrip's own tracing client
+     * inside the balancer's host, each on a new connection, by address ({@code --connect-to} a
+     * literal: no DNS).
      */
-    private static int traceHttp2(Lab lab, Host host, InetSocketAddress at, String serverName) throws Exception {
+    private static int traceHttp(Lab lab, Host host, InetSocketAddress at, String serverName, String version) throws Exception {
         List<String> command = new java.util.ArrayList<>(lab.execPrefix(host.name()));
-        command.addAll(SelfCommand.roundtrip(List.of("trace", "--http", "2", "--repeat", Integer.toString(HTTPS_REQUESTS), "--no-reuse",
+        command.addAll(SelfCommand.roundtrip(List.of("trace", "--http", version, "--repeat", Integer.toString(HTTPS_REQUESTS), "--no-reuse",
                 "--connect-to", serverName + ":" + at.getPort() + ":" + at.getAddress().getHostAddress() + ":" + at.getPort(),
                 "https://" + serverName + (at.getPort() == 443 ? "" : ":" + at.getPort()) + "/users", "--json")));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

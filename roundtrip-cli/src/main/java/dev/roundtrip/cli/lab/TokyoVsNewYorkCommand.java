@@ -1,22 +1,16 @@
 package dev.roundtrip.cli.lab;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roundtrip.cli.CommandFailure;
 import dev.roundtrip.cli.up.Launch;
 import dev.roundtrip.core.topology.Host;
 import dev.roundtrip.core.topology.ServiceType;
 import dev.roundtrip.core.topology.Topology;
 import dev.roundtrip.lab.topology.Geography;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -103,33 +97,9 @@ final class TokyoVsNewYorkCommand implements Runnable {
     private ClientTrace trace(RunningLab running, String client) {
         Topology topology = running.topology();
         Host resolver = resolverFor(topology, topology.host(client).orElseThrow());
-        Path jsonFile = running.runDir().resolve(client + "-trace.json");
-        Path errors = running.runDir().resolve(client + "-trace.log");
-        List<String> command = new ArrayList<>(running.lab().execPrefix(client));
-        command.addAll(SelfCommand.roundtrip(List.of("trace", URL, "--resolver", resolver.address().getHostAddress() + ":53",
-                "--repeat", "2", "--color", "never", "--json-file", jsonFile.toString())));
-        try {
-            Process p = new ProcessBuilder(command).redirectError(errors.toFile()).start();
-            ByteArrayOutputStream output = new ByteArrayOutputStream();
-            try (InputStream in = p.getInputStream()) {
-                in.transferTo(output);
-            }
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new CommandFailure(1, "the trace from " + client + " did not finish in 60 s");
-            }
-            String printed = output.toString(StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new CommandFailure(1, "the trace from " + client + " failed (exit " + p.exitValue() + "):\n" + printed.strip()
-                        + "\n" + java.nio.file.Files.readString(errors).strip());
-            }
-            return new ClientTrace(client, printed, new ObjectMapper().readTree(jsonFile.toFile()).get("runs"));
-        } catch (IOException e) {
-            throw new CommandFailure(1, "cannot run the trace from " + client + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CommandFailure(1, "interrupted");
-        }
+        LabTrace.Output output = LabTrace.run(running, client, client + "-trace", List.of("trace", URL,
+                "--resolver", resolver.address().getHostAddress() + ":53", "--repeat", "2", "--color", "never"), Duration.ofSeconds(60));
+        return new ClientTrace(client, output.printed(), output.json().get("runs"));
     }
 
     /** The resolver in the client's region, else the first one. */

@@ -30,6 +30,14 @@ final class TracePipeline {
     static final int MAX_INITIAL_LINE = 8192;
     static final int MAX_HEADER_BYTES = 65536;
     static final int MAX_CHUNK_BYTES = 65536;
+    /**
+     * HTTP/2 receive windows, per stream and per connection: the same as our QUIC client's
+     * ({@code initial_max_stream_data} 1 MiB, {@code initial_max_data} 10 MiB) and of the order
+     * browsers use, instead of HTTP/2's 64 KiB default, which at a 100 ms round trip would cap a
+     * connection at 640 KB/s whatever the network could carry.
+     */
+    static final int H2_STREAM_WINDOW = 1 << 20;
+    static final int H2_CONNECTION_WINDOW = 10 << 20;
 
     private static final Logger log = LoggerFactory.getLogger(TracePipeline.class);
 
@@ -60,11 +68,15 @@ final class TracePipeline {
         Http2ConnectionWatcher watcher = new Http2ConnectionWatcher();
         ChannelPipeline p = channel.pipeline();
         p.addBefore("last", "http2", Http2FrameCodecBuilder.forClient()
-                .initialSettings(Http2Settings.defaultSettings().pushEnabled(false).maxHeaderListSize(MAX_HEADER_BYTES))
+                .initialSettings(Http2Settings.defaultSettings().pushEnabled(false).maxHeaderListSize(MAX_HEADER_BYTES)
+                        .initialWindowSize(H2_STREAM_WINDOW))
                 .validateHeaders(true)
                 .build());
         p.addBefore("last", "streams", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
         p.addBefore("last", "watcher", watcher);
+        // The connection window only grows by WINDOW_UPDATE on stream 0 (RFC 9113 section 6.9.2).
+        channel.writeAndFlush(new io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame(
+                H2_CONNECTION_WINDOW - io.netty.handler.codec.http2.Http2CodecUtil.DEFAULT_WINDOW_SIZE));
         return new Http2Connection(id, channel, remote, tls, timing, watcher);
     }
 
