@@ -164,17 +164,27 @@ public final class FailoverCommand implements Runnable {
         long killAt = start + (long) (limit.toNanos() * killFraction);
         Duration timeout = Duration.ofSeconds(5);
         ExecutorService pool = Executors.newFixedThreadPool(clients, Thread.ofPlatform().daemon().name("failover-client-", 0).factory());
+        // Every client holds its keep-alive connection before the load goes on, so the crash meets
+        // open connections on every backend (otherwise a fast client could do the whole run alone).
+        java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(clients);
         try {
             List<Future<?>> workers = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 workers.add(pool.submit(() -> {
                     try (KeepAliveClient client = new KeepAliveClient(target, timeout)) {
-                        long n;
+                        long n = tickets.incrementAndGet();
+                        if (n <= requests) {
+                            client.get("/r/" + n, tally);
+                            done.incrementAndGet();
+                        }
+                        connected.countDown();
+                        connected.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
                         while ((n = tickets.incrementAndGet()) <= requests && System.nanoTime() < deadline) {
                             client.get("/r/" + n, tally);
                             done.incrementAndGet();
                         }
                     }
+                    return null;
                 }));
             }
             boolean killed = false;
