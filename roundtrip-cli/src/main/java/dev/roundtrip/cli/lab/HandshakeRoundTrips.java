@@ -252,7 +252,7 @@ final class HandshakeRoundTrips {
             lines.add("  why, as far as we could see (a client qlog, Netty 4.2.18 with quiche): the client hands the GET to QUIC right away"
                     + " (Netty reports early data ready), but no 0-RTT packet leaves; the first flight is the Initial alone and the"
                     + " request goes out in the first 1-RTT packet, as soon as the server's handshake flight (with its transport"
-                    + " parameters) arrives. The trace's early_data 'accepted' only means the session resumed and no 425 came back.");
+                    + " parameters) arrives. The trace's early_data 'accepted' only means quiche held 0-RTT keys when the request was written and no 425 came back.");
         }
         return lines;
     }

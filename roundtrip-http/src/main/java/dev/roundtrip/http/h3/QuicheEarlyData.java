@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * head, on the connection's event loop; when the internals are not there (another Netty version), {@link #available()} says so and
  * the listener turns 0-RTT off rather than guess.
  */
-final class QuicheEarlyData {
+public final class QuicheEarlyData {
     private static final Logger log = LoggerFactory.getLogger(QuicheEarlyData.class);
     private static final Field CONNECTION;
     private static final Method ADDRESS;
@@ -52,7 +52,7 @@ final class QuicheEarlyData {
     private QuicheEarlyData() {}
 
     /** Whether the early-data state can be read (if not, 0-RTT must stay off). */
-    static boolean available() {
+    public static boolean available() {
         return CONNECTION != null;
     }
 
@@ -60,7 +60,7 @@ final class QuicheEarlyData {
      * Whether {@code quicConnection} is in early data now; empty when it cannot be told (the
      * connection is already freed, or the internals are missing).
      */
-    static Optional<Boolean> inEarlyData(Channel quicConnection) {
+    public static Optional<Boolean> inEarlyData(Channel quicConnection) {
         if (CONNECTION == null) {
             return Optional.empty();
         }

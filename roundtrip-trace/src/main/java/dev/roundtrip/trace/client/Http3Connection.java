@@ -89,7 +89,9 @@ public final class Http3Connection extends TraceConnection {
                     () -> handler.abort(new TimeoutException("no complete response within " + timeout.toMillis() + " ms")),
                     timeout.toNanos(), TimeUnit.NANOSECONDS);
             if (handshakeDone || SAFE_IN_EARLY_DATA.contains(request.method())) {
-                earlySent = !handshakeDone;
+                // Only what quiche can send with 0-RTT keys is early data; otherwise the request
+                // waits in the stream for the handshake, whatever this connection was handed over for.
+                earlySent = !handshakeDone && dev.roundtrip.http.h3.QuicheEarlyData.inEarlyData(quic).orElse(false);
                 open(request, headers, state, handler);
             } else {
                 // Like a browser: only safe requests ride in 0-RTT (a replay must not change

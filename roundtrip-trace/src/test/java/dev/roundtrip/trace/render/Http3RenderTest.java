@@ -49,7 +49,7 @@ class Http3RenderTest {
     void waterfallShowsOneQuicRowWithTheEarlyDataOutcome() {
         String out = Waterfall.render(List.of(zeroRtt()), new Waterfall.Style(40, false));
         assertThat(out).containsPattern("\\n  quic +0\\.00 ms +12\\.00 ms")
-                .contains("UDP, TLSv1.3 TLS_AES_128_GCM_SHA256, ALPN h3, session resumed, 0-RTT accepted")
+                .contains("UDP, TLSv1.3 TLS_AES_128_GCM_SHA256, ALPN h3, session resumed, 0-RTT offered early, answered")
                 .doesNotContainPattern("\\n  tcp ").doesNotContainPattern("\\n  tls ");
     }
 
