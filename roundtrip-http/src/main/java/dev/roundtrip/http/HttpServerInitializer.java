@@ -52,8 +52,10 @@ import org.slf4j.LoggerFactory;
  * <p>The handler contract is the same for every protocol: the handler made by
  * {@code handlerFactory} (one per HTTP/1.1 connection, one per HTTP/2 stream) reads
  * {@link io.netty.handler.codec.http.FullHttpRequest}s that are well formed and within
- * {@link HttpLimits}, and writes exactly one {@link io.netty.handler.codec.http.FullHttpResponse}
- * per request, in request order, with a Content-Length. Keep-alive, pipelining bookkeeping,
+ * {@link HttpLimits}, and writes exactly one response per request, in request order: a
+ * {@link io.netty.handler.codec.http.FullHttpResponse} with a Content-Length, or a streamed
+ * {@link io.netty.handler.codec.http.HttpResponse} (Content-Length or chunked) followed by its
+ * contents up to a {@link io.netty.handler.codec.http.LastHttpContent}. Keep-alive, pipelining bookkeeping,
  * {@code Connection: close}, and the 400/408/413/414/431 answers are done here. Use
  * {@link ConnectionInfo#of(Channel)} for the peer, TLS and protocol of a request.
  *

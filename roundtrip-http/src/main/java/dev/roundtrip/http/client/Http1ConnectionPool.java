@@ -12,7 +12,6 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
@@ -23,7 +22,9 @@ import java.util.function.Supplier;
 
 /**
  * Keep-alive HTTP/1.1 connections from one event loop to one upstream endpoint: the load
- * balancer's side of "keeps its own connection pools to the backends". Idle connections are reused
+ * balancer's side of "keeps its own connection pools to the backends". Responses stream through
+ * (see {@link ExchangeListener}); a connection returns to the pool after the last byte of its
+ * response body. Idle connections are reused
  * most-recent first (the least likely to have been closed by the upstream), expire after
  * {@link PoolSettings#idleTimeout()}, and leave the pool the moment the upstream closes them.
  *
@@ -56,7 +57,8 @@ public final class Http1ConnectionPool {
         this.address = address;
         this.settings = settings;
         this.clock = clock;
-        HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxInitialLineLength(8192).setMaxHeaderSize(64 * 1024);
+        HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxInitialLineLength(8192).setMaxHeaderSize(64 * 1024)
+                .setMaxChunkSize(64 * 1024);
         this.bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
@@ -68,7 +70,6 @@ public final class Http1ConnectionPool {
                         Http1Connection connection = new Http1Connection(ch, Http1ConnectionPool.this);
                         ch.pipeline().addLast(connection.firstByteHandler(),
                                 new HttpClientCodec(decoder, false, false),
-                                new HttpObjectAggregator(settings.maxResponseBytes()),
                                 connection);
                     }
                 });
