@@ -148,7 +148,8 @@ final class ProxyExchange {
         tried.add(endpoint);
         lastEndpoint = endpoint;
         endpoint.requestStarted();
-        context.pools().send(ctx.channel().eventLoop(), endpoint, cluster.config().pool(), request.retainedDuplicate(),
+        context.pools().send(ctx.channel().eventLoop(), endpoint, cluster.config().pool(), cluster.config().upstreamProtocol(),
+                request.retainedDuplicate(),
                 cluster.config().responseTimeout().toNanos(), new Attempt(endpoint));
     }
 

@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  * connection of the pool, so nothing here is locked. One pool per (event loop, endpoint) keeps a
  * request and its upstream connection on the same thread, as nginx and Envoy workers do.
  */
-public final class Http1ConnectionPool {
+public final class Http1ConnectionPool implements UpstreamPool {
     private record Waiter(FullHttpRequest request, long responseTimeoutNanos, ExchangeListener listener) {}
 
     private final EventLoop loop;
@@ -81,6 +81,7 @@ public final class Http1ConnectionPool {
      * Sends {@code request} (the pool takes ownership) on an idle connection, a new one, or after
      * waiting for one; tells {@code listener} how it ends. A response timeout of 0 means none.
      */
+    @Override
     public void send(FullHttpRequest request, long responseTimeoutNanos, ExchangeListener listener) {
         assert loop.inEventLoop();
         if (closed) {
@@ -104,11 +105,13 @@ public final class Http1ConnectionPool {
     }
 
     /** Idle connections now. */
+    @Override
     public int idleConnections() {
         return idle.size();
     }
 
     /** Connections open or opening now (idle ones included). */
+    @Override
     public int openConnections() {
         return open;
     }
@@ -119,11 +122,13 @@ public final class Http1ConnectionPool {
     }
 
     /** Connections opened since the pool was made. */
+    @Override
     public long connectionsCreated() {
         return created;
     }
 
     /** Closes idle connections and fails waiting requests; busy connections finish, then close. */
+    @Override
     public void close() {
         closed = true;
         sweeper.cancel(false);

@@ -17,6 +17,11 @@ public record UpstreamFailure(Kind kind, String detail) {
         CONNECT_TIMEOUT(false, false),
         /** Every connection is busy and the wait queue is full. */
         POOL_FULL(false, false),
+        /**
+         * The upstream refused the HTTP/2 stream (RST_STREAM REFUSED_STREAM, or a stream above the
+         * last stream id of its GOAWAY): it did not process the request (RFC 9113 section 8.7).
+         */
+        STREAM_REFUSED(false, false),
         /** The connection was reset or closed after the request was (maybe) sent, before any response byte. */
         CLOSED_BEFORE_RESPONSE(true, false),
         /** No response head within the response timeout, or the body stalled that long. */
