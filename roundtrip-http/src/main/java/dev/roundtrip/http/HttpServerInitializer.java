@@ -1,6 +1,7 @@
 package dev.roundtrip.http;
 
 import dev.roundtrip.http.internal.BodyLimitAggregator;
+import dev.roundtrip.http.internal.ConnectionIdleHandler;
 import dev.roundtrip.http.internal.ConnectionCounter;
 import dev.roundtrip.http.internal.FirstRequestHandler;
 import dev.roundtrip.http.internal.Http1DrainHandler;
@@ -30,7 +31,6 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.Mapping;
 import java.net.InetSocketAddress;
@@ -38,7 +38,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -222,7 +221,7 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         ch.attr(ConnectionInfo.KEY).set(new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
                 (InetSocketAddress) ch.localAddress(), tls != null, "", "http/1.1"));
         p.addLast("connections", connections);
-        p.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        p.addLast("idle", new ConnectionIdleHandler(limits.idleTimeout()));
         if (tls != null) {
             p.addLast("sni", new SniHandler(tls, 16 * 1024, 10_000));
             p.addLast("alpn", new AlpnHandler());

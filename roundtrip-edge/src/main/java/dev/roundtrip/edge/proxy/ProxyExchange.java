@@ -14,6 +14,7 @@ import dev.roundtrip.http.client.UpstreamFailure;
 import dev.roundtrip.http.client.UpstreamResponse;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -60,6 +61,7 @@ final class ProxyExchange {
     private static final int H3_INTERNAL_ERROR = 0x0102;
     /** The status logged and counted when the client went away before its answer (nginx's convention). */
     private static final int CLIENT_CLOSED = 499;
+    private static final io.netty.util.AsciiString SERVER_TIMING = io.netty.util.AsciiString.cached("server-timing");
 
     private final ListenerContext context;
     private final ChannelHandlerContext ctx;
@@ -149,8 +151,17 @@ final class ProxyExchange {
         lastEndpoint = endpoint;
         endpoint.requestStarted();
         context.pools().send(ctx.channel().eventLoop(), endpoint, cluster.config().pool(), cluster.config().upstreamProtocol(),
-                request.retainedDuplicate(),
+                forAttempt(),
                 cluster.config().responseTimeout().toNanos(), new Attempt(endpoint));
+    }
+
+    /**
+     * The request for one attempt: its own view of the body (the encoder consumes it) and the
+     * request's header maps shared, not copied (nothing downstream of here changes them).
+     */
+    private FullHttpRequest forAttempt() {
+        return new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                request.content().retainedDuplicate(), request.headers(), request.trailingHeaders());
     }
 
     /** One try on one endpoint. */
@@ -257,7 +268,7 @@ final class ProxyExchange {
         lbNanos = context.clock().nanoTime() - startNanos;
         status = code;
         upstreamLabel = upstream;
-        head.headers().add("server-timing", lbTiming(lbNanos));
+        head.headers().add(SERVER_TIMING, lbTiming(lbNanos));
         if (ctx.channel().isActive()) {
             ctx.write(head, ctx.voidPromise());
             unflushed = true;

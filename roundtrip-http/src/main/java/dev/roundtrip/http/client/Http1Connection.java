@@ -86,12 +86,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
         if (responseTimeoutNanos > 0) {
             timeout = channel.eventLoop().schedule(this::timedOut, responseTimeoutNanos, TimeUnit.NANOSECONDS);
         }
-        channel.writeAndFlush(request).addListener(f -> {
-            if (!f.isSuccess()) {
-                fail(UpstreamFailure.Kind.CLOSED_BEFORE_RESPONSE, "request write failed: " + describe(f.cause()));
-                channel.close();
-            }
-        });
+        // No listener per request: a failed write reaches exceptionCaught, closes the connection,
+        // and channelInactive reports it (before any response byte).
+        channel.writeAndFlush(request, channel.voidPromise());
     }
 
     private void timedOut() {
