@@ -14,6 +14,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
@@ -63,6 +64,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private static final Logger log = LoggerFactory.getLogger(HttpServerInitializer.class);
+    private static final AsciiString SERVER_TIMING = AsciiString.cached("server-timing");
+    private static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
 
     private final HttpLimits limits;
     private volatile Mapping<? super String, ? extends SslContext> tls;
@@ -284,7 +287,20 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         return Http2FrameCodecBuilder.forServer()
                 .initialSettings(settings)
                 .decoderEnforceMaxRstFramesPerWindow(limits.maxResetsPerWindow(), (int) limits.resetWindow().toSeconds())
+                .headerSensitivityDetector(HttpServerInitializer::neverIndexed)
                 .build();
+    }
+
+    /**
+     * Response headers whose value differs on every response are sent as HPACK literals "never
+     * indexed" (RFC 7541 section 6.2.3): entering them in the dynamic table would only evict the
+     * entries that do repeat (content-type, via, server) and cost a table search per header.
+     * Set-Cookie is never indexed anyway (RFC 7541 section 7.1.3).
+     */
+    private static boolean neverIndexed(CharSequence name, CharSequence value) {
+        return AsciiString.contentEqualsIgnoreCase(name, SERVER_TIMING) || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.DATE)
+                || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.SET_COOKIE)
+                || AsciiString.contentEqualsIgnoreCase(name, TRACEPARENT);
     }
 
     private Http2MultiplexHandler newMultiplexer() {

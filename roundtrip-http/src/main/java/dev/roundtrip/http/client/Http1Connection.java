@@ -40,6 +40,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
     private boolean paused;
     private long timeoutNanos;
     private long lastReadNanos;
+    private long deadlineNanos; // of the response head; 0 when no exchange is timed
     private ScheduledFuture<?> timeout;
     private long idleSinceNanos;
     private String failureDetail;
@@ -84,7 +85,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
         requestKeepAlive = HttpUtil.isKeepAlive(request);
         timeoutNanos = responseTimeoutNanos;
         if (responseTimeoutNanos > 0) {
-            timeout = channel.eventLoop().schedule(this::timedOut, responseTimeoutNanos, TimeUnit.NANOSECONDS);
+            // One timer per connection, moved lazily: an exchange only sets its deadline, and the
+            // timer (scheduled when none is) re-arms itself for a later one. No timer queue work
+            // per request on a busy keep-alive connection.
+            deadlineNanos = pool.clock().nanoTime() + responseTimeoutNanos;
+            if (timeout == null) {
+                timeout = channel.eventLoop().schedule(this::timedOut, responseTimeoutNanos, TimeUnit.NANOSECONDS);
+            }
         }
         // No listener per request: a failed write reaches exceptionCaught, closes the connection,
         // and channelInactive reports it (before any response byte).
@@ -93,11 +100,16 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
 
     private void timedOut() {
         timeout = null;
-        if (listener == null) {
+        if (listener == null || deadlineNanos == 0 || !channel.isOpen()) {
+            return;
+        }
+        long now = pool.clock().nanoTime();
+        if (!headDelivered && now < deadlineNanos) {
+            timeout = channel.eventLoop().schedule(this::timedOut, deadlineNanos - now, TimeUnit.NANOSECONDS);
             return;
         }
         if (headDelivered) {
-            long silent = pool.clock().nanoTime() - lastReadNanos;
+            long silent = now - lastReadNanos;
             if (paused || silent < timeoutNanos) {
                 timeout = channel.eventLoop().schedule(this::timedOut, paused ? timeoutNanos : timeoutNanos - silent,
                         TimeUnit.NANOSECONDS);
@@ -216,11 +228,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
         l.failed(new UpstreamFailure(kind, detail));
     }
 
+    /** Ends the current deadline; the timer, if scheduled, finds none and stops (see {@link #exchange}). */
     private void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
-        }
+        deadlineNanos = 0;
     }
 
     static String describe(Throwable cause) {
