@@ -54,7 +54,8 @@ import java.util.Optional;
  *     health_check: { path: /healthz, interval: 5s, timeout: 1s, healthy_threshold: 2, unhealthy_threshold: 3 }
  *     outlier_detection: { consecutive_failures: 5, base_ejection_time: 10s, max_ejection_percent: 50 }
  *     pool: { max_connections: 1024, max_pending: 1024, idle_timeout: 30s, max_response_bytes: 64MiB }
- *     timeouts: { connect: 2s, response: 15s }
+ *                                       # max_response_bytes: answers held whole (WebSocket upgrades); proxied responses stream
+ *     timeouts: { connect: 2s, response: 15s }   # response: until the head, then the longest silence in the body
  *     retry_policy: { num_retries: 2, retry_on_methods: [POST], retry_budget: { budget_percent: 20, min_retries_per_second: 10 } }
  *     proxy_protocol: v2                # TCP listeners send a PROXY v2 header upstream (default none)
  *     upstream_protocol: h2c            # HTTP/2 by prior knowledge to the endpoints, multiplexed (default h1)
