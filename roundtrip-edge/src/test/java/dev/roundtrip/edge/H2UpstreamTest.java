@@ -37,8 +37,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A cluster with {@code upstream_protocol: h2c}: requests are multiplexed as HTTP/2 streams over
- * one upstream connection, a refused connect is retried on another endpoint, and a GOAWAY from
- * the backend lets the streams in flight finish while new requests go to a new connection.
+ * one upstream connection, a refused connect is retried on another endpoint, a stream reset in the
+ * middle of a body cuts the client's response off without a retry, a response timeout resets only
+ * its stream, and a GOAWAY from the backend lets the streams in flight finish while new requests
+ * go to a new connection.
  */
 class H2UpstreamTest {
     private static final EventLoopGroup BACKEND = Transport.NIO.newGroup(1, "h2-backend");
@@ -67,6 +69,20 @@ class H2UpstreamTest {
                     r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
                     r.headers().set("x-connection", id);
                     r.headers().set("x-seen-protocol", ctx.channel().parent() == null ? "h1" : "h2");
+                    if (req.uri().equals("/hang")) {
+                        r.release();
+                        return; // never answered: the balancer's response timeout resets the stream
+                    }
+                    if (req.uri().equals("/cut")) { // head and part of the body, then RST_STREAM(CANCEL)
+                        r.release();
+                        io.netty.handler.codec.http.HttpResponse head = new io.netty.handler.codec.http.DefaultHttpResponse(
+                                HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                        head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 100);
+                        ctx.write(head);
+                        ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(ByteBufUtil.writeUtf8(ctx.alloc(), "partial")))
+                                .addListener(f -> ctx.executor().schedule(() -> ctx.channel().close(), 50, TimeUnit.MILLISECONDS));
+                        return;
+                    }
                     if (req.uri().startsWith("/slow")) {
                         slowArrived.countDown();
                         ctx.executor().schedule(() -> ctx.writeAndFlush(r), 300, TimeUnit.MILLISECONDS);
@@ -144,6 +160,46 @@ class H2UpstreamTest {
                 assertThat(r.body()).isEqualTo("h2 /r" + i);
             }
             assertThat(edge.lb.cluster("default").retries()).isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void aStreamResetMidBodyClosesTheClientConnectionAndIsNotRetried() throws Exception {
+        try (H2Backend backend = new H2Backend(); EdgeHarness edge = edge(backend.hostPort());
+             java.net.Socket s = new java.net.Socket("127.0.0.1", edge.port("http"))) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET /cut HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+            try {
+                s.getInputStream().transferTo(seen);
+            } catch (java.io.IOException reset) {
+                // a reset connection ends the stream too
+            }
+            String all = seen.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(all).startsWith("HTTP/1.1 200 OK").containsIgnoringCase("content-length: 100").endsWith("partial");
+            assertThat(edge.lb.metrics().responseResets()).isEqualTo(1);
+            assertThat(edge.lb.cluster("default").retries()).isZero();
+        }
+    }
+
+    @Test
+    void aResponseTimeoutResetsOnlyThatStream() throws Exception {
+        try (H2Backend backend = new H2Backend(); EdgeHarness edge = new EdgeHarness(ProxyTest.config("""
+                listen: 127.0.0.1:0
+                backends: [%s]
+                upstream_protocol: h2c
+                timeouts: { response: 300ms }
+                retry_policy: { num_retries: 0 }
+                workers: 1
+                access_log: false
+                """.formatted(backend.hostPort())))) {
+            HttpClient c = ProxyTest.client();
+            HttpResponse<String> hung = ProxyTest.get(c, edge.port("http"), "/hang");
+            assertThat(hung.statusCode()).isEqualTo(504);
+            assertThat(hung.body()).contains("no response within 300 ms");
+            HttpResponse<String> next = ProxyTest.get(c, edge.port("http"), "/next");
+            assertThat(next.statusCode()).isEqualTo(200);
+            assertThat(backend.connections).as("the connection outlived the reset stream").hasSize(1);
         }
     }
 
