@@ -89,6 +89,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
             // timer (scheduled when none is) re-arms itself for a later one. No timer queue work
             // per request on a busy keep-alive connection.
             deadlineNanos = pool.clock().nanoTime() + responseTimeoutNanos;
+            if (timeout != null && timeout.getDelay(TimeUnit.NANOSECONDS) > responseTimeoutNanos) {
+                timeout.cancel(false); // set for a longer timeout (before a reload shortened it)
+                timeout = null;
+            }
             if (timeout == null) {
                 timeout = channel.eventLoop().schedule(this::timedOut, responseTimeoutNanos, TimeUnit.NANOSECONDS);
             }
