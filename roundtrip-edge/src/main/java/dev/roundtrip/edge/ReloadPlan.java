@@ -85,7 +85,8 @@ public record ReloadPlan(List<ListenerConfig> kept, List<ListenerConfig> bindFir
         return running.name().equals(next.name())
                 && running.healthCheck().equals(next.healthCheck())
                 && running.outlierDetection().equals(next.outlierDetection())
-                && running.pool().equals(next.pool());
+                && running.pool().equals(next.pool())
+                && running.upstreamProtocol() == next.upstreamProtocol();
     }
 
     private static boolean sameSocket(ListenerConfig a, ListenerConfig b) {

@@ -116,7 +116,7 @@ class EdgeConfigParserTest {
                 "health_check.interval: '2x' is not a duration (allowed: e.g. 500ms, 2s, 1.5s, 1m)");
         fails("backends: [198.18.1.10:80]\nretry_policy: { num_retries: 50 }", "retry_policy.num_retries: '50' is outside 0-10");
         fails("backends: [198.18.1.10:80]\nbackend: [x]", "backend: unknown key (allowed: access_log, admin, backends, health_check, http2, http3, "
-                + "limits, listen, mode, outlier_detection, policy, pool, proxy_protocol, retry_policy, server_names, timeouts, tls, websocket, workers)");
+                + "limits, listen, mode, outlier_detection, policy, pool, proxy_protocol, retry_policy, server_names, timeouts, tls, upstream_protocol, websocket, workers)");
         fails("backends: [198.18.1.10:80]\nwebsocket: { idle_timeout: 5ms }",
                 "websocket.idle_timeout: '5ms' is outside the allowed range 10ms to 7d");
         fails("backends: [198.18.1.10:80]\nwebsocket: { max_frame_bytes: 64 }",

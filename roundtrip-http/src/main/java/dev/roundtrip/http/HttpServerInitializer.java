@@ -1,6 +1,7 @@
 package dev.roundtrip.http;
 
 import dev.roundtrip.http.internal.BodyLimitAggregator;
+import dev.roundtrip.http.internal.ConnectionIdleHandler;
 import dev.roundtrip.http.internal.ConnectionCounter;
 import dev.roundtrip.http.internal.FirstRequestHandler;
 import dev.roundtrip.http.internal.Http1DrainHandler;
@@ -13,6 +14,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
@@ -30,7 +32,6 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.Mapping;
 import java.net.InetSocketAddress;
@@ -38,7 +39,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +52,10 @@ import org.slf4j.LoggerFactory;
  * <p>The handler contract is the same for every protocol: the handler made by
  * {@code handlerFactory} (one per HTTP/1.1 connection, one per HTTP/2 stream) reads
  * {@link io.netty.handler.codec.http.FullHttpRequest}s that are well formed and within
- * {@link HttpLimits}, and writes exactly one {@link io.netty.handler.codec.http.FullHttpResponse}
- * per request, in request order, with a Content-Length. Keep-alive, pipelining bookkeeping,
+ * {@link HttpLimits}, and writes exactly one response per request, in request order: a
+ * {@link io.netty.handler.codec.http.FullHttpResponse} with a Content-Length, or a streamed
+ * {@link io.netty.handler.codec.http.HttpResponse} (Content-Length or chunked) followed by its
+ * contents up to a {@link io.netty.handler.codec.http.LastHttpContent}. Keep-alive, pipelining bookkeeping,
  * {@code Connection: close}, and the 400/408/413/414/431 answers are done here. Use
  * {@link ConnectionInfo#of(Channel)} for the peer, TLS and protocol of a request.
  *
@@ -62,6 +64,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private static final Logger log = LoggerFactory.getLogger(HttpServerInitializer.class);
+    private static final AsciiString SERVER_TIMING = AsciiString.cached("server-timing");
+    private static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
 
     private final HttpLimits limits;
     private volatile Mapping<? super String, ? extends SslContext> tls;
@@ -220,7 +224,7 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         ch.attr(ConnectionInfo.KEY).set(new ConnectionInfo((InetSocketAddress) ch.remoteAddress(),
                 (InetSocketAddress) ch.localAddress(), tls != null, "", "http/1.1"));
         p.addLast("connections", connections);
-        p.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        p.addLast("idle", new ConnectionIdleHandler(limits.idleTimeout()));
         if (tls != null) {
             p.addLast("sni", new SniHandler(tls, 16 * 1024, 10_000));
             p.addLast("alpn", new AlpnHandler());
@@ -283,7 +287,20 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         return Http2FrameCodecBuilder.forServer()
                 .initialSettings(settings)
                 .decoderEnforceMaxRstFramesPerWindow(limits.maxResetsPerWindow(), (int) limits.resetWindow().toSeconds())
+                .headerSensitivityDetector(HttpServerInitializer::neverIndexed)
                 .build();
+    }
+
+    /**
+     * Response headers whose value differs on every response are sent as HPACK literals "never
+     * indexed" (RFC 7541 section 6.2.3): entering them in the dynamic table would only evict the
+     * entries that do repeat (content-type, via, server) and cost a table search per header.
+     * Set-Cookie is never indexed anyway (RFC 7541 section 7.1.3).
+     */
+    private static boolean neverIndexed(CharSequence name, CharSequence value) {
+        return AsciiString.contentEqualsIgnoreCase(name, SERVER_TIMING) || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.DATE)
+                || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.SET_COOKIE)
+                || AsciiString.contentEqualsIgnoreCase(name, TRACEPARENT);
     }
 
     private Http2MultiplexHandler newMultiplexer() {

@@ -8,14 +8,15 @@
  *       a listening socket speaking HTTP/1.1, h2c (upgrade and prior knowledge) and, given
  *       certificates by SNI name, HTTP/2 or HTTP/1.1 over TLS by ALPN. Your handler (one per
  *       HTTP/1.1 connection or HTTP/2 stream) reads {@code FullHttpRequest} and writes one
- *       {@code FullHttpResponse} per request with a Content-Length; keep-alive, pipelining order
+ *       response per request, whole or streamed; keep-alive, pipelining order
  *       and the protocol errors are handled before it.
  *   <li>{@link dev.roundtrip.http.HttpLimits}: header/body sizes (431/413), header read timeout
  *       (408), idle timeout, max connections, HTTP/2 stream limit and rapid-reset guard.
  *   <li>{@link dev.roundtrip.http.ConnectionInfo}: peer, TLS, SNI and protocol of a request's connection.
  *   <li>{@link dev.roundtrip.http.PlainResponses}: short plain-text answers.
  *   <li>{@link dev.roundtrip.http.client.Http1ConnectionPool}: keep-alive HTTP/1.1 connections from
- *       one event loop to one upstream, with typed failures
+ *       one event loop to one upstream, responses streamed to an
+ *       {@link dev.roundtrip.http.client.ExchangeListener} with backpressure, typed failures
  *       ({@link dev.roundtrip.http.client.UpstreamFailure.Kind}) that say what may be retried.
  * </ul>
  *

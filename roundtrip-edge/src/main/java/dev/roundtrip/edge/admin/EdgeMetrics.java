@@ -43,6 +43,8 @@ public final class EdgeMetrics {
 
     private final ConcurrentHashMap<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Histogram> latency = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> responseBytes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> resets = new ConcurrentHashMap<>();
 
     /**
      * One request answered, on a downstream connection speaking {@code protocol}.
@@ -50,11 +52,29 @@ public final class EdgeMetrics {
      * @param protocol "h1", "h2" or "h3"
      * @param route the route it matched ({@link dev.roundtrip.edge.config.RouteConfig#label()}), or "" when none
      * @param cluster the cluster it was routed to, or "" when none (404, 400)
-     * @param durationNanos time inside the balancer, from request received to response written
+     * @param durationNanos time inside the balancer, from request received to response head written
      */
     public void request(String listener, String protocol, String route, String cluster, int code, long durationNanos) {
         requests.computeIfAbsent(new RequestKey(listener, protocol, route, cluster, code), k -> new LongAdder()).increment();
         latency.computeIfAbsent(cluster, k -> new Histogram()).observe(durationNanos / 1e9);
+    }
+
+    /** A proxied response of {@code cluster} ended (completely or not) after {@code bodyBytes} body bytes went downstream. */
+    public void responseBody(String cluster, long bodyBytes) {
+        responseBytes.computeIfAbsent(cluster, k -> new LongAdder()).add(bodyBytes);
+    }
+
+    /**
+     * A response of {@code cluster} failed upstream after its head went downstream: the downstream
+     * stream was reset (HTTP/2, HTTP/3) or the connection closed (HTTP/1.1).
+     */
+    public void responseReset(String cluster) {
+        resets.computeIfAbsent(cluster, k -> new LongAdder()).increment();
+    }
+
+    /** Responses reset downstream, all clusters. */
+    public long responseResets() {
+        return resets.values().stream().mapToLong(LongAdder::sum).sum();
     }
 
     /** Requests answered with {@code code} over {@code protocol} ("h1", "h2", "h3") on any listener and cluster. */
@@ -76,7 +96,15 @@ public final class EdgeMetrics {
         requests.forEach((k, v) -> sorted.put("{listener=\"" + k.listener() + "\",protocol=\"" + k.protocol() + "\",route=\"" + escape(k.route()) + "\",cluster=\""
                 + k.cluster() + "\",code=\"" + k.code() + "\"}", v.sum()));
         sorted.forEach((labels, v) -> out.append("roundtrip_lb_requests_total").append(labels).append(' ').append(v).append('\n'));
-        out.append("# HELP roundtrip_lb_request_duration_seconds Time inside the balancer per request, upstream connect and wait included.\n");
+        out.append("# HELP roundtrip_lb_response_body_bytes_total Response body bytes sent downstream, by cluster.\n");
+        out.append("# TYPE roundtrip_lb_response_body_bytes_total counter\n");
+        new TreeMap<>(responseBytes).forEach((cluster, v) -> out.append("roundtrip_lb_response_body_bytes_total{cluster=\"")
+                .append(escape(cluster)).append("\"} ").append(v.sum()).append('\n'));
+        out.append("# HELP roundtrip_lb_responses_reset_total Responses cut off downstream because the upstream failed after the head was sent, by cluster.\n");
+        out.append("# TYPE roundtrip_lb_responses_reset_total counter\n");
+        new TreeMap<>(resets).forEach((cluster, v) -> out.append("roundtrip_lb_responses_reset_total{cluster=\"")
+                .append(escape(cluster)).append("\"} ").append(v.sum()).append('\n'));
+        out.append("# HELP roundtrip_lb_request_duration_seconds Time inside the balancer per request until the response head went downstream, upstream connect and wait included.\n");
         out.append("# TYPE roundtrip_lb_request_duration_seconds histogram\n");
         new TreeMap<>(latency).forEach((cluster, h) -> {
             long cumulative = 0;

@@ -16,14 +16,16 @@ import java.util.Optional;
  * @param healthCheck active HTTP health checking, if configured
  * @param outlierDetection passive ejection of failing endpoints
  * @param pool upstream connection pool per worker thread and endpoint (connect and idle timeouts included)
- * @param responseTimeout time from sending the request to the complete response; 504 after it
+ * @param responseTimeout time from sending the request to the response head (504 after it), then the
+ *     longest silence of the upstream while its body is read
  * @param retry which failed requests are tried again on another endpoint, and how many
  *     (for TCP listeners: how many other endpoints a failed connect moves on to)
  * @param proxyProtocol whether TCP listeners send a PROXY protocol header first on each upstream connection
+ * @param upstreamProtocol HTTP/1.1 or cleartext HTTP/2 to the endpoints (HTTP listeners)
  */
 public record ClusterConfig(String name, List<InetSocketAddress> endpoints, PolicyConfig policy,
         Optional<HealthCheckConfig> healthCheck, OutlierDetectionConfig outlierDetection, PoolSettings pool,
-        Duration responseTimeout, RetryConfig retry, ProxyProtocol proxyProtocol) {
+        Duration responseTimeout, RetryConfig retry, ProxyProtocol proxyProtocol, UpstreamProtocol upstreamProtocol) {
 
     public ClusterConfig {
         endpoints = List.copyOf(endpoints);
@@ -42,7 +44,14 @@ public record ClusterConfig(String name, List<InetSocketAddress> endpoints, Poli
     public ClusterConfig(String name, List<InetSocketAddress> endpoints, PolicyConfig policy,
             Optional<HealthCheckConfig> healthCheck, OutlierDetectionConfig outlierDetection, PoolSettings pool,
             Duration responseTimeout, RetryConfig retry) {
-        this(name, endpoints, policy, healthCheck, outlierDetection, pool, responseTimeout, retry, ProxyProtocol.NONE);
+        this(name, endpoints, policy, healthCheck, outlierDetection, pool, responseTimeout, retry, ProxyProtocol.NONE, UpstreamProtocol.H1);
+    }
+
+    /** A cluster speaking HTTP/1.1 upstream. */
+    public ClusterConfig(String name, List<InetSocketAddress> endpoints, PolicyConfig policy,
+            Optional<HealthCheckConfig> healthCheck, OutlierDetectionConfig outlierDetection, PoolSettings pool,
+            Duration responseTimeout, RetryConfig retry, ProxyProtocol proxyProtocol) {
+        this(name, endpoints, policy, healthCheck, outlierDetection, pool, responseTimeout, retry, proxyProtocol, UpstreamProtocol.H1);
     }
 
     /** Defaults for everything but name, endpoints and policy. */
@@ -52,26 +61,30 @@ public record ClusterConfig(String name, List<InetSocketAddress> endpoints, Poli
     }
 
     public ClusterConfig withHealthCheck(HealthCheckConfig hc) {
-        return new ClusterConfig(name, endpoints, policy, Optional.of(hc), outlierDetection, pool, responseTimeout, retry, proxyProtocol);
+        return new ClusterConfig(name, endpoints, policy, Optional.of(hc), outlierDetection, pool, responseTimeout, retry, proxyProtocol, upstreamProtocol);
     }
 
     public ClusterConfig withResponseTimeout(Duration timeout) {
-        return new ClusterConfig(name, endpoints, policy, healthCheck, outlierDetection, pool, timeout, retry, proxyProtocol);
+        return new ClusterConfig(name, endpoints, policy, healthCheck, outlierDetection, pool, timeout, retry, proxyProtocol, upstreamProtocol);
     }
 
     public ClusterConfig withPool(PoolSettings p) {
-        return new ClusterConfig(name, endpoints, policy, healthCheck, outlierDetection, p, responseTimeout, retry, proxyProtocol);
+        return new ClusterConfig(name, endpoints, policy, healthCheck, outlierDetection, p, responseTimeout, retry, proxyProtocol, upstreamProtocol);
     }
 
     public ClusterConfig withOutlierDetection(OutlierDetectionConfig o) {
-        return new ClusterConfig(name, endpoints, policy, healthCheck, o, pool, responseTimeout, retry, proxyProtocol);
+        return new ClusterConfig(name, endpoints, policy, healthCheck, o, pool, responseTimeout, retry, proxyProtocol, upstreamProtocol);
     }
 
     public ClusterConfig withProxyProtocol(ProxyProtocol p) {
-        return new ClusterConfig(name, endpoints, policy, healthCheck, outlierDetection, pool, responseTimeout, retry, p);
+        return new ClusterConfig(name, endpoints, policy, healthCheck, outlierDetection, pool, responseTimeout, retry, p, upstreamProtocol);
+    }
+
+    public ClusterConfig withUpstreamProtocol(UpstreamProtocol u) {
+        return new ClusterConfig(name, endpoints, policy, healthCheck, outlierDetection, pool, responseTimeout, retry, proxyProtocol, u);
     }
 
     public ClusterConfig withRetry(RetryConfig r) {
-        return new ClusterConfig(name, endpoints, policy, healthCheck, outlierDetection, pool, responseTimeout, r, proxyProtocol);
+        return new ClusterConfig(name, endpoints, policy, healthCheck, outlierDetection, pool, responseTimeout, r, proxyProtocol, upstreamProtocol);
     }
 }

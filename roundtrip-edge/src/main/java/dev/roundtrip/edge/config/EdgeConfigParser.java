@@ -54,9 +54,11 @@ import java.util.Optional;
  *     health_check: { path: /healthz, interval: 5s, timeout: 1s, healthy_threshold: 2, unhealthy_threshold: 3 }
  *     outlier_detection: { consecutive_failures: 5, base_ejection_time: 10s, max_ejection_percent: 50 }
  *     pool: { max_connections: 1024, max_pending: 1024, idle_timeout: 30s, max_response_bytes: 64MiB }
- *     timeouts: { connect: 2s, response: 15s }
+ *                                       # max_response_bytes: answers held whole (WebSocket upgrades); proxied responses stream
+ *     timeouts: { connect: 2s, response: 15s }   # response: until the head, then the longest silence in the body
  *     retry_policy: { num_retries: 2, retry_on_methods: [POST], retry_budget: { budget_percent: 20, min_retries_per_second: 10 } }
  *     proxy_protocol: v2                # TCP listeners send a PROXY v2 header upstream (default none)
+ *     upstream_protocol: h2c            # HTTP/2 by prior knowledge to the endpoints, multiplexed (default h1)
  * admin: { address: 127.0.0.1:9901 }
  * limits: { max_request_line_bytes: 8KiB, max_header_bytes: 64KiB, max_body_bytes: 10MiB, header_read_timeout: 10s,
  *           idle_timeout: 60s, max_connections: 10000, max_concurrent_streams: 100, max_resets_per_window: 200, reset_window: 30s }
@@ -74,7 +76,7 @@ import java.util.Optional;
 public final class EdgeConfigParser {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String[] CLUSTER_KEYS = {"policy", "health_check", "outlier_detection", "pool", "timeouts", "retry_policy",
-        "proxy_protocol"};
+        "proxy_protocol", "upstream_protocol"};
     private static final String[] TCP_LISTENER_KEYS = {"name", "address", "mode", "cluster", "idle_timeout"};
 
     private EdgeConfigParser() {}
@@ -244,6 +246,12 @@ public final class EdgeConfigParser {
         } catch (EdgeConfigException e) {
             throw c.error("proxy_protocol", e.problem());
         }
+        UpstreamProtocol upstreamProtocol;
+        try {
+            upstreamProtocol = UpstreamProtocol.parse(c.string("upstream_protocol", "h1"));
+        } catch (EdgeConfigException e) {
+            throw c.error("upstream_protocol", e.problem());
+        }
         Duration response = timeouts.map(t -> t.duration("response", Duration.ofSeconds(15))).orElse(Duration.ofSeconds(15));
         RetryConfig retry = c.optChild("retry_policy").map(r -> {
             r.onlyKeys("num_retries", "retry_on_methods", "retry_budget");
@@ -255,7 +263,8 @@ public final class EdgeConfigParser {
                             .orElse((long) d.minRetriesPerSecond()),
                     new HashSet<>(r.list("retry_on_methods", ConfigNode::text))));
         }).orElse(RetryConfig.DEFAULTS);
-        return wrap(c.path(), () -> new ClusterConfig(name, endpoints, policy, hc, od, ps, response, retry, proxyProtocol));
+        return wrap(c.path(), () -> new ClusterConfig(name, endpoints, policy, hc, od, ps, response, retry, proxyProtocol,
+                upstreamProtocol));
     }
 
     /** Keys of an HTTP listener in a listener in mode tcp: say why they cannot apply. */

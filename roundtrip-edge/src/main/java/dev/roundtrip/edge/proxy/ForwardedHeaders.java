@@ -4,6 +4,7 @@ import dev.roundtrip.http.ConnectionInfo;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.AsciiString;
 import io.netty.util.NetUtil;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -20,26 +21,35 @@ public final class ForwardedHeaders {
     /** The proxy's pseudonym in Via (RFC 9110 section 7.6.3). */
     public static final String VIA_NAME = "roundtrip";
 
-    private static final List<CharSequence> HOP_BY_HOP = List.of(
-            HttpHeaderNames.CONNECTION, "keep-alive", "proxy-connection", HttpHeaderNames.TE,
+    // AsciiString names: their case-insensitive hash is computed once, not on every lookup.
+    private static final CharSequence[] HOP_BY_HOP = {
+            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.TE,
             HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE,
-            HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION);
+            HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION};
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+    private static final CharSequence[] CONVERSION_HEADERS = java.util.Arrays.stream(HttpConversionUtil.ExtensionHeaderNames.values())
+            .map(HttpConversionUtil.ExtensionHeaderNames::text).toArray(CharSequence[]::new);
 
     private ForwardedHeaders() {}
 
     /** Removes hop-by-hop headers, including those the Connection header names. */
     public static void removeHopByHop(HttpHeaders headers) {
-        List<String> named = new ArrayList<>();
-        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : connection.split(",")) {
-                String t = token.strip();
-                if (!t.isEmpty()) {
-                    named.add(t);
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            List<String> named = new ArrayList<>();
+            for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                for (String token : connection.split(",")) {
+                    String t = token.strip();
+                    if (!t.isEmpty()) {
+                        named.add(t);
+                    }
                 }
             }
-        }
-        for (String n : named) {
-            headers.remove(n);
+            for (String n : named) {
+                headers.remove(n);
+            }
         }
         for (CharSequence h : HOP_BY_HOP) {
             headers.remove(h);
@@ -53,8 +63,8 @@ public final class ForwardedHeaders {
     public static void forUpstream(HttpHeaders headers, ConnectionInfo conn) {
         removeHopByHop(headers);
         headers.remove(HttpHeaderNames.EXPECT); // the 100-continue was answered here
-        for (HttpConversionUtil.ExtensionHeaderNames x : HttpConversionUtil.ExtensionHeaderNames.values()) {
-            headers.remove(x.text());
+        for (CharSequence x : CONVERSION_HEADERS) {
+            headers.remove(x);
         }
         InetAddress client = conn.remote().getAddress();
         String clientIp = NetUtil.toAddressString(client); // RFC 5952 form for IPv6: "::1"
@@ -63,11 +73,11 @@ public final class ForwardedHeaders {
             clientIp = clientIp.substring(0, zone);
         }
         String host = headers.get(HttpHeaderNames.HOST, "");
-        String xff = headers.get("x-forwarded-for");
-        headers.set("x-forwarded-for", xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
-        headers.set("x-forwarded-proto", conn.scheme());
+        String xff = headers.get(X_FORWARDED_FOR);
+        headers.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
+        headers.set(X_FORWARDED_PROTO, conn.scheme());
         if (!host.isEmpty()) {
-            headers.set("x-forwarded-host", host);
+            headers.set(X_FORWARDED_HOST, host);
         }
         StringBuilder fwd = new StringBuilder("for=");
         fwd.append(client instanceof Inet6Address ? "\"[" + clientIp + "]\"" : clientIp);
@@ -77,7 +87,7 @@ public final class ForwardedHeaders {
             fwd.append(";host=\"").append(host.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
         }
         fwd.append(";proto=").append(conn.scheme());
-        headers.add("forwarded", fwd.toString());
+        headers.add(FORWARDED, fwd.toString());
         appendVia(headers, conn.viaVersion());
     }
 

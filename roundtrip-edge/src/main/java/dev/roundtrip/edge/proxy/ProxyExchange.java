@@ -11,28 +11,58 @@ import dev.roundtrip.http.ConnectionInfo;
 import dev.roundtrip.http.PlainResponses;
 import dev.roundtrip.http.client.ExchangeListener;
 import dev.roundtrip.http.client.UpstreamFailure;
+import dev.roundtrip.http.client.UpstreamResponse;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.NetUtil;
+import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One downstream request through the balancer, the steps written down once in {@link #start()}:
  * check the request, route it to a cluster, rewrite its headers, then attempt upstream endpoints
  * (picked by the cluster's policy) until one answers or {@link RetryDecision} says to give up;
- * answer the client with the upstream's response (hop-by-hop headers removed, Via and
- * {@code Server-Timing: lb} added) or with a 502/503/504 naming the cause; log and count it.
+ * answer the client with the upstream's response, streamed: its head as soon as it arrives
+ * (hop-by-hop headers removed, Via and {@code Server-Timing: lb} added), then its body piece by
+ * piece, the upstream paused while the client's side is not writable; or answer with a
+ * 502/503/504 naming the cause; log and count it when the body ended.
+ *
+ * <p>Retries are possible until the head went downstream. A failure after that cannot become a
+ * second response: the client's stream is reset (its HTTP/1.1 connection closed), logged and
+ * counted in {@code roundtrip_lb_responses_reset_total}.
  *
  * <p>Runs entirely on the downstream channel's event loop.
  */
 final class ProxyExchange {
+    private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
+    /** H3_INTERNAL_ERROR (RFC 9114 section 8.1). */
+    private static final int H3_INTERNAL_ERROR = 0x0102;
+    /** The status logged and counted when the client went away before its answer (nginx's convention). */
+    private static final int CLIENT_CLOSED = 499;
+    private static final io.netty.util.AsciiString SERVER_TIMING = io.netty.util.AsciiString.cached("server-timing");
+
     private final ListenerContext context;
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest request;
@@ -52,6 +82,15 @@ final class ProxyExchange {
     private boolean staleRetried;
     private Endpoint lastEndpoint;
     private long upstreamNanos = -1;
+    private UpstreamResponse body; // the upstream body streaming to the client now
+    private Endpoint streamingFrom;
+    private boolean paused;
+    private boolean unflushed;
+    private int status;
+    private long lbNanos;
+    private long bodyBytes;
+    private String upstreamLabel = "";
+    private boolean downstreamGone;
     private boolean finished;
 
     ProxyExchange(ListenerContext context, ChannelHandlerContext ctx, FullHttpRequest request, Runnable done) {
@@ -111,8 +150,18 @@ final class ProxyExchange {
         tried.add(endpoint);
         lastEndpoint = endpoint;
         endpoint.requestStarted();
-        context.pools().send(ctx.channel().eventLoop(), endpoint, cluster.config().pool(), request.retainedDuplicate(),
+        context.pools().send(ctx.channel().eventLoop(), endpoint, cluster.config().pool(), cluster.config().upstreamProtocol(),
+                forAttempt(),
                 cluster.config().responseTimeout().toNanos(), new Attempt(endpoint));
+    }
+
+    /**
+     * The request for one attempt: its own view of the body (the encoder consumes it) and the
+     * request's header maps shared, not copied (nothing downstream of here changes them).
+     */
+    private FullHttpRequest forAttempt() {
+        return new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                request.content().retainedDuplicate(), request.headers(), request.trailingHeaders());
     }
 
     /** One try on one endpoint. */
@@ -131,27 +180,62 @@ final class ProxyExchange {
         }
 
         @Override
-        public void responseReceived(FullHttpResponse response) {
-            endpoint.requestFinished();
+        public void responseHead(HttpResponse head, UpstreamResponse upstream) {
             upstreamNanos = context.clock().nanoTime() - sentNanos;
-            cluster.responded(endpoint, response.status().code(), upstreamNanos);
-            ForwardedHeaders.forDownstream(response.headers(), conn.viaVersion());
-            // The aggregator made the body self-delimiting (Content-Length); a HEAD answer keeps
-            // the upstream's length, and 204 must not carry one (RFC 9110 section 8.6).
-            if (response.status().code() == 204) {
-                response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+            int code = head.status().code();
+            cluster.responded(endpoint, code, upstreamNanos);
+            if (downstreamGone || !ctx.channel().isActive()) { // the client went away while the upstream worked
+                endpoint.requestFinished();
+                upstream.abort();
+                status = CLIENT_CLOSED;
+                upstreamLabel = endpoint.label();
+                end();
+                return;
+            }
+            HttpHeaders headers = head.headers();
+            ForwardedHeaders.forDownstream(headers, conn.viaVersion());
+            head.setProtocolVersion(HttpVersion.HTTP_1_1);
+            if (code == 204) {
+                headers.remove(HttpHeaderNames.CONTENT_LENGTH); // RFC 9110 section 8.6
+            } else if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH) && code != 304 && !"HEAD".equals(method)) {
+                // The upstream's framing was hop-by-hop; HTTP/1.1 downstream needs its own (HTTP/2 and 3 drop it).
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
             if (newAffinity != null) {
-                response.headers().add(HttpHeaderNames.SET_COOKIE,
-                        io.netty.handler.codec.http.cookie.ServerCookieEncoder.STRICT.encode(newAffinity));
+                headers.add(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.STRICT.encode(newAffinity));
             }
-            write(response, endpoint.label());
+            body = upstream;
+            streamingFrom = endpoint;
+            writeHead(head, code, endpoint.label());
+        }
+
+        @Override
+        public void responseContent(HttpContent content) {
+            relay(content);
+        }
+
+        @Override
+        public void responseReadComplete() {
+            if (unflushed) {
+                unflushed = false;
+                ctx.flush();
+            }
         }
 
         @Override
         public void failed(UpstreamFailure failure) {
             endpoint.requestFinished();
             cluster.failed(endpoint, failure);
+            if (body != null) {
+                body = null;
+                resetDownstream(endpoint.label() + ": " + failure.detail());
+                return;
+            }
+            if (downstreamGone) {
+                status = CLIENT_CLOSED;
+                end();
+                return;
+            }
             failures.add(endpoint.label() + ": " + failure.detail());
             boolean staleRace = reused && !staleRetried && failure.kind() == UpstreamFailure.Kind.CLOSED_BEFORE_RESPONSE;
             RetryDecision decision = RetryDecision.decide(failure.kind(), method, attempts, cluster.config().retry(), staleRace,
@@ -170,34 +254,134 @@ final class ProxyExchange {
 
     /** Answers the client with an error the balancer produced. */
     private void answer(HttpResponseStatus status, String message) {
-        write(PlainResponses.of(ctx.alloc(), status, status.code() + " " + status.reasonPhrase() + ": " + message),
-                lastEndpoint == null ? "" : lastEndpoint.label());
+        FullHttpResponse response = PlainResponses.of(ctx.alloc(), status, status.code() + " " + status.reasonPhrase() + ": " + message);
+        bodyBytes = response.content().readableBytes();
+        writeHead(response, status.code(), lastEndpoint == null ? "" : lastEndpoint.label());
+        end();
     }
 
-    private void write(FullHttpResponse response, String upstream) {
+    /**
+     * Writes the response head downstream (the moment {@code Server-Timing: lb} measures): from
+     * here on the response belongs to the client and no retry can replace it.
+     */
+    private void writeHead(HttpResponse head, int code, String upstream) {
+        lbNanos = context.clock().nanoTime() - startNanos;
+        status = code;
+        upstreamLabel = upstream;
+        head.headers().add(SERVER_TIMING, lbTiming(lbNanos));
+        if (ctx.channel().isActive()) {
+            ctx.write(head, ctx.voidPromise());
+            unflushed = true;
+            if (head instanceof FullHttpResponse) {
+                unflushed = false;
+                ctx.flush();
+            }
+        } else {
+            ReferenceCountUtil.release(head);
+            if (body != null) { // the client is gone: the rest of the upstream response is not wanted
+                abandonBody();
+                end();
+            }
+        }
+    }
+
+    /** One piece of the upstream body to the client; past the downstream's write buffer the upstream is paused. */
+    private void relay(HttpContent content) {
         if (finished) {
-            response.release();
+            content.release();
+            return;
+        }
+        bodyBytes += content.content().readableBytes();
+        if (content instanceof LastHttpContent) {
+            body = null;
+            streamingFrom.requestFinished();
+            unflushed = false;
+            ctx.writeAndFlush(content, ctx.voidPromise());
+            end();
+            return;
+        }
+        ctx.write(content, ctx.voidPromise());
+        unflushed = true;
+        if (!ctx.channel().isWritable()) {
+            unflushed = false;
+            ctx.flush();
+            if (!ctx.channel().isWritable()) {
+                paused = true;
+                body.pause();
+            }
+        }
+    }
+
+    /** The downstream channel's writability changed: a paused upstream reads again once the client caught up. */
+    void writabilityChanged() {
+        if (paused && body != null && ctx.channel().isWritable()) {
+            paused = false;
+            body.resume();
+        }
+    }
+
+    /** The downstream connection or stream closed: a response still streaming is abandoned upstream. */
+    void downstreamClosed() {
+        if (finished) {
+            return;
+        }
+        if (body != null) {
+            abandonBody();
+            end();
+        } else {
+            downstreamGone = true; // the head is still to come: the attempt drops it
+        }
+    }
+
+    private void abandonBody() {
+        log.debug("[{}] {} {}: client went away during the response from {}", ctx.channel().id(), method, target, upstreamLabel);
+        streamingFrom.requestFinished();
+        body.abort();
+        body = null;
+    }
+
+    /**
+     * The upstream failed after the head went downstream: there is no second response, the client
+     * must see that this one is incomplete, so the HTTP/2 stream is reset (RST_STREAM
+     * INTERNAL_ERROR, RFC 9113 section 8.1), the HTTP/3 stream too (H3_INTERNAL_ERROR, RFC 9114
+     * section 8.1), and an HTTP/1.1 connection is closed.
+     */
+    private void resetDownstream(String cause) {
+        log.warn("[{}] {} {}: upstream {} after the response head was sent; resetting the client's stream",
+                ctx.channel().id(), method, target, cause);
+        context.metrics().responseReset(cluster.name());
+        Channel ch = ctx.channel();
+        if (ch instanceof Http2StreamChannel) {
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
+        } else if (ch instanceof QuicStreamChannel quic) {
+            quic.shutdown(H3_INTERNAL_ERROR);
+        }
+        ch.close();
+        end();
+    }
+
+    private void end() {
+        if (finished) {
             return;
         }
         finished = true;
-        long lbNanos = context.clock().nanoTime() - startNanos;
-        response.headers().add("server-timing", lbTiming(lbNanos));
-        int status = response.status().code();
-        long bytes = response.content().readableBytes();
-        String clusterName = cluster == null ? "" : cluster.name();
-        context.metrics().request(context.listener(), conn.family(), routeLabel, clusterName, status, lbNanos);
-        if (ctx.channel().isActive()) {
-            ctx.writeAndFlush(response);
-        } else {
-            response.release();
-        }
-        if (context.accessLog().enabled()) {
-            context.accessLog().log(new AccessLog.Entry(io.netty.util.NetUtil.toAddressString(conn.remote().getAddress()), method, target, conn.protocol(),
-                    status, bytes, lbNanos, upstream, upstreamNanos, Math.max(0, attempts - 1), clusterName, traceparent));
-        }
+        account();
         request.release();
         context.inFlight().decrementAndGet();
         done.run();
+    }
+
+    private void account() {
+        String clusterName = cluster == null ? "" : cluster.name();
+        context.metrics().request(context.listener(), conn.family(), routeLabel, clusterName, status, lbNanos);
+        if (cluster != null) {
+            context.metrics().responseBody(clusterName, bodyBytes);
+        }
+        if (context.accessLog().enabled()) {
+            context.accessLog().log(new AccessLog.Entry(NetUtil.toAddressString(conn.remote().getAddress()), method, target,
+                    conn.protocol(), status, bodyBytes, lbNanos, context.clock().nanoTime() - startNanos, upstreamLabel,
+                    upstreamNanos, Math.max(0, attempts - 1), clusterName, traceparent));
+        }
     }
 
     /**

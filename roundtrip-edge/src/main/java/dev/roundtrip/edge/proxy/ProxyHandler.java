@@ -10,11 +10,13 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
 /**
- * The last handler of a downstream HTTP/1.1 connection or HTTP/2 stream: proxies its requests one
- * at a time, in order (pipelined HTTP/1.1 requests wait in a short queue; past
+ * The last handler of a downstream HTTP/1.1 connection, HTTP/2 stream or HTTP/3 stream: proxies
+ * its requests one at a time, in order (pipelined HTTP/1.1 requests wait in a short queue; past
  * {@value #MAX_QUEUED} the connection stops reading until the queue drains). Each request is one
- * {@link ProxyExchange}; an HTTP/1.1 {@code Upgrade: websocket} goes to {@link Http1Upgrade} instead,
- * and if the backend switches protocols the connection becomes a WebSocket tunnel.
+ * {@link ProxyExchange}, which is told when the downstream becomes writable again (backpressure
+ * for a streamed response) and when it closes; an HTTP/1.1 {@code Upgrade: websocket} goes to
+ * {@link Http1Upgrade} instead, and if the backend switches protocols the connection becomes a
+ * WebSocket tunnel.
  */
 public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     static final int MAX_QUEUED = 16;
@@ -23,6 +25,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private final Tunnels tunnels;
     private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
+    private ProxyExchange current;
     private boolean busy;
 
     public ProxyHandler(ListenerContext context) {
@@ -62,11 +65,14 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             Http1Upgrade.start(context, tunnels, ctx, request, this::exchangeDone);
             return;
         }
-        new ProxyExchange(context, ctx, request, this::exchangeDone).start();
+        ProxyExchange exchange = new ProxyExchange(context, ctx, request, this::exchangeDone);
+        current = exchange;
+        exchange.start();
     }
 
     private void exchangeDone() {
         busy = false;
+        current = null;
         FullHttpRequest next = queued.poll();
         if (next != null) {
             if (ctx.channel().isActive()) {
@@ -81,8 +87,19 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.writabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releaseQueued();
+        if (current != null) {
+            current.downstreamClosed();
+        }
         ctx.fireChannelInactive();
     }
 

@@ -1,6 +1,7 @@
 package dev.roundtrip.edge.proxy;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -52,24 +53,37 @@ public final class TraceContext {
         return true;
     }
 
+    /** A new sampled trace: {@code 00-<32 hex>-<16 hex>-01}, written straight into one array. */
     static String newTraceparent() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        byte[] trace = new byte[16];
-        byte[] parent = new byte[8];
+        long traceHigh;
+        long traceLow;
+        long parent;
         do {
-            r.nextBytes(trace);
-            r.nextBytes(parent);
-        } while (allZero(trace) || allZero(parent));
-        HexFormat hex = HexFormat.of();
-        return "00-" + hex.formatHex(trace) + "-" + hex.formatHex(parent) + "-01";
+            traceHigh = r.nextLong();
+            traceLow = r.nextLong();
+        } while (traceHigh == 0 && traceLow == 0);
+        do {
+            parent = r.nextLong();
+        } while (parent == 0);
+        byte[] out = new byte[55];
+        out[0] = '0';
+        out[1] = '0';
+        out[2] = '-';
+        hex(traceHigh, out, 3);
+        hex(traceLow, out, 19);
+        out[35] = '-';
+        hex(parent, out, 36);
+        out[52] = '-';
+        out[53] = '0';
+        out[54] = '1';
+        return new String(out, StandardCharsets.ISO_8859_1);
     }
 
-    private static boolean allZero(byte[] b) {
-        for (byte x : b) {
-            if (x != 0) {
-                return false;
-            }
+    private static void hex(long v, byte[] out, int at) {
+        for (int i = 15; i >= 0; i--) {
+            out[at + i] = (byte) Character.forDigit((int) (v & 0xf), 16);
+            v >>>= 4;
         }
-        return true;
     }
 }

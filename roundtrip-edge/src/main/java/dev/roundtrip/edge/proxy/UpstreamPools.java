@@ -5,7 +5,10 @@ import dev.roundtrip.core.timeline.MonotonicClock;
 import dev.roundtrip.edge.cluster.Endpoint;
 import dev.roundtrip.http.Transport;
 import dev.roundtrip.http.client.ExchangeListener;
+import dev.roundtrip.edge.config.UpstreamProtocol;
 import dev.roundtrip.http.client.Http1ConnectionPool;
+import dev.roundtrip.http.client.Http2ConnectionPool;
+import dev.roundtrip.http.client.UpstreamPool;
 import dev.roundtrip.http.client.PoolSettings;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -14,10 +17,13 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 
 /**
  * Every upstream connection pool of the balancer: one per (worker event loop, endpoint), made on
- * first use by that loop with the settings of the endpoint's cluster. A request is proxied on its
+ * first use by that loop with the settings and upstream protocol (HTTP/1.1 or h2c) of the
+ * endpoint's cluster. A request is proxied on its
  * downstream connection's loop through that loop's pool, so a request never changes threads. When
  * a reload removes an endpoint, {@link #retire} closes its pools: idle connections now, busy ones
  * after their response.
@@ -30,15 +36,15 @@ public final class UpstreamPools {
 
     /** The pools of one loop, indexed by {@link Endpoint#id()}; written by that loop only, read by gauges anywhere. */
     private static final class LoopPools {
-        volatile Http1ConnectionPool[] byEndpoint = new Http1ConnectionPool[16];
+        volatile UpstreamPool[] byEndpoint = new UpstreamPool[16];
 
-        Http1ConnectionPool get(int id) {
-            Http1ConnectionPool[] pools = byEndpoint;
+        UpstreamPool get(int id) {
+            UpstreamPool[] pools = byEndpoint;
             return id < pools.length ? pools[id] : null;
         }
 
-        void set(int id, Http1ConnectionPool pool) {
-            Http1ConnectionPool[] pools = byEndpoint;
+        void set(int id, UpstreamPool pool) {
+            UpstreamPool[] pools = byEndpoint;
             if (id >= pools.length) {
                 pools = Arrays.copyOf(pools, Math.max(id + 1, pools.length * 2));
             }
@@ -56,12 +62,19 @@ public final class UpstreamPools {
         }
     }
 
-    /** The pool of {@code loop} for {@code endpoint}, made with {@code settings} on first use; call on {@code loop}. */
-    public Http1ConnectionPool pool(EventLoop loop, Endpoint endpoint, PoolSettings settings) {
+    /**
+     * The pool of {@code loop} for {@code endpoint}, made with {@code settings} and {@code protocol}
+     * on first use; call on {@code loop}.
+     */
+    public UpstreamPool pool(EventLoop loop, Endpoint endpoint, PoolSettings settings, UpstreamProtocol protocol) {
         LoopPools pools = byLoop.get(loop);
-        Http1ConnectionPool p = pools.get(endpoint.id());
+        UpstreamPool p = pools.get(endpoint.id());
         if (p == null) {
-            p = new Http1ConnectionPool(loop, transport, () -> network.connectAddress(endpoint.address()), settings, clock);
+            Supplier<InetSocketAddress> address = () -> network.connectAddress(endpoint.address());
+            p = switch (protocol) {
+                case H1 -> new Http1ConnectionPool(loop, transport, address, settings, clock);
+                case H2C -> new Http2ConnectionPool(loop, transport, address, settings, clock);
+            };
             pools.set(endpoint.id(), p);
         }
         return p;
@@ -72,9 +85,9 @@ public final class UpstreamPools {
      * An endpoint retired between the pick and now still gets this one request, on a pool that
      * closes right after it.
      */
-    public void send(EventLoop loop, Endpoint endpoint, PoolSettings settings, FullHttpRequest request, long responseTimeoutNanos,
-            ExchangeListener listener) {
-        Http1ConnectionPool p = pool(loop, endpoint, settings);
+    public void send(EventLoop loop, Endpoint endpoint, PoolSettings settings, UpstreamProtocol protocol, FullHttpRequest request,
+            long responseTimeoutNanos, ExchangeListener listener) {
+        UpstreamPool p = pool(loop, endpoint, settings, protocol);
         p.send(request, responseTimeoutNanos, listener);
         if (endpoint.retired()) {
             byLoop.get(loop).set(endpoint.id(), null);
@@ -89,7 +102,7 @@ public final class UpstreamPools {
                 return;
             }
             loop.execute(() -> {
-                Http1ConnectionPool p = pools.get(endpoint.id());
+                UpstreamPool p = pools.get(endpoint.id());
                 if (p != null) {
                     pools.set(endpoint.id(), null);
                     p.close();
@@ -102,7 +115,7 @@ public final class UpstreamPools {
     public int openConnections(Endpoint e) {
         int n = 0;
         for (LoopPools pools : byLoop.values()) {
-            Http1ConnectionPool p = pools.get(e.id());
+            UpstreamPool p = pools.get(e.id());
             n += p == null ? 0 : p.openConnections();
         }
         return n;
@@ -112,7 +125,7 @@ public final class UpstreamPools {
     public int idleConnections(Endpoint e) {
         int n = 0;
         for (LoopPools pools : byLoop.values()) {
-            Http1ConnectionPool p = pools.get(e.id());
+            UpstreamPool p = pools.get(e.id());
             n += p == null ? 0 : p.idleConnections();
         }
         return n;
@@ -122,7 +135,7 @@ public final class UpstreamPools {
     public long connectionsCreated(Endpoint e) {
         long n = 0;
         for (LoopPools pools : byLoop.values()) {
-            Http1ConnectionPool p = pools.get(e.id());
+            UpstreamPool p = pools.get(e.id());
             n += p == null ? 0 : p.connectionsCreated();
         }
         return n;
@@ -135,7 +148,7 @@ public final class UpstreamPools {
                 return;
             }
             loop.execute(() -> {
-                for (Http1ConnectionPool p : pools.byEndpoint) {
+                for (UpstreamPool p : pools.byEndpoint) {
                     if (p != null) {
                         p.close();
                     }

@@ -265,7 +265,7 @@ final class TunnelExchange {
         context.metrics().request(context.listener(), conn.family(), routeLabel, clusterName, status, lbNanos);
         if (context.accessLog().enabled()) {
             context.accessLog().log(new AccessLog.Entry(NetUtil.toAddressString(conn.remote().getAddress()), "GET", target,
-                    conn.protocol() + "+websocket", status, response.content().readableBytes(), lbNanos, upstream,
+                    conn.protocol() + "+websocket", status, response.content().readableBytes(), lbNanos, lbNanos, upstream,
                     sentNanos == 0 ? -1 : context.clock().nanoTime() - sentNanos, Math.max(0, attempts - 1), clusterName, traceparent));
         }
         if (reserved && !upgraded) {

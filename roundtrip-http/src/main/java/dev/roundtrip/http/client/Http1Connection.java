@@ -5,10 +5,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -16,16 +19,28 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One pooled upstream HTTP/1.1 connection and the one exchange on it at a time: writes the
- * request, notices the first response byte, turns the complete response or the way the
- * connection broke into one call of the {@link ExchangeListener}, then hands itself back to its
- * {@link Http1ConnectionPool}. Package-private: callers only see the pool.
+ * request, notices the first response byte, passes the response head and then each piece of the
+ * body to the {@link ExchangeListener} as they are decoded (pausing its reads when the listener
+ * asks), turns the way the connection broke into one {@link ExchangeListener#failed} call, and
+ * hands itself back to its {@link Http1ConnectionPool} after the last byte of the body.
+ * Package-private: callers only see the pool.
+ *
+ * <p>The response timeout bounds the wait for the response head; after the head it bounds each
+ * silence of the upstream while the body is being read (not while the reader paused it).
  */
-final class Http1Connection extends ChannelInboundHandlerAdapter {
+final class Http1Connection extends ChannelInboundHandlerAdapter implements UpstreamResponse {
     private final Channel channel;
     private final Http1ConnectionPool pool;
     private ExchangeListener listener;
     private boolean requestKeepAlive;
+    private boolean responseKeepAlive;
     private boolean responseStarted;
+    private boolean headDelivered;
+    private boolean skippingInformational;
+    private boolean paused;
+    private long timeoutNanos;
+    private long lastReadNanos;
+    private long deadlineNanos; // of the response head; 0 when no exchange is timed
     private ScheduledFuture<?> timeout;
     private long idleSinceNanos;
     private String failureDetail;
@@ -64,56 +79,133 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     void exchange(FullHttpRequest request, long responseTimeoutNanos, ExchangeListener l) {
         listener = l;
         responseStarted = false;
+        headDelivered = false;
+        skippingInformational = false;
         failureDetail = null;
         requestKeepAlive = HttpUtil.isKeepAlive(request);
+        timeoutNanos = responseTimeoutNanos;
         if (responseTimeoutNanos > 0) {
-            timeout = channel.eventLoop().schedule(() -> {
+            // One timer per connection, moved lazily: an exchange only sets its deadline, and the
+            // timer (scheduled when none is) re-arms itself for a later one. No timer queue work
+            // per request on a busy keep-alive connection.
+            deadlineNanos = pool.clock().nanoTime() + responseTimeoutNanos;
+            if (timeout != null && timeout.getDelay(TimeUnit.NANOSECONDS) > responseTimeoutNanos) {
+                timeout.cancel(false); // set for a longer timeout (before a reload shortened it)
                 timeout = null;
-                fail(UpstreamFailure.Kind.RESPONSE_TIMEOUT, "no response within "
-                        + TimeUnit.NANOSECONDS.toMillis(responseTimeoutNanos) + " ms");
-                channel.close();
-            }, responseTimeoutNanos, TimeUnit.NANOSECONDS);
-        }
-        channel.writeAndFlush(request).addListener(f -> {
-            if (!f.isSuccess()) {
-                fail(UpstreamFailure.Kind.CLOSED_BEFORE_RESPONSE, "request write failed: " + describe(f.cause()));
-                channel.close();
             }
-        });
+            if (timeout == null) {
+                timeout = channel.eventLoop().schedule(this::timedOut, responseTimeoutNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+        // No listener per request: a failed write reaches exceptionCaught, closes the connection,
+        // and channelInactive reports it (before any response byte).
+        channel.writeAndFlush(request, channel.voidPromise());
+    }
+
+    private void timedOut() {
+        timeout = null;
+        if (listener == null || deadlineNanos == 0 || !channel.isOpen()) {
+            return;
+        }
+        long now = pool.clock().nanoTime();
+        if (!headDelivered && now < deadlineNanos) {
+            timeout = channel.eventLoop().schedule(this::timedOut, deadlineNanos - now, TimeUnit.NANOSECONDS);
+            return;
+        }
+        if (headDelivered) {
+            long silent = now - lastReadNanos;
+            if (paused || silent < timeoutNanos) {
+                timeout = channel.eventLoop().schedule(this::timedOut, paused ? timeoutNanos : timeoutNanos - silent,
+                        TimeUnit.NANOSECONDS);
+                return;
+            }
+            fail(UpstreamFailure.Kind.RESPONSE_TIMEOUT, "no body byte for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+        } else {
+            fail(UpstreamFailure.Kind.RESPONSE_TIMEOUT, "no response within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+        }
+        channel.close();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpResponse response) || listener == null) {
+        ExchangeListener l = listener;
+        if (l == null) {
             ReferenceCountUtil.release(msg);
-            ctx.close(); // an unsolicited response: the connection is out of step
+            ctx.close(); // an unsolicited response, or the rest of an abandoned one: the connection is out of step
             return;
         }
-        if (response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
-            response.release(); // 100 Continue, 103 Early Hints: the final response is still to come
-            return;
-        }
-        if (response.decoderResult().isFailure()) {
-            response.release();
-            fail(UpstreamFailure.Kind.PROTOCOL_ERROR, "invalid response: " + describe(response.decoderResult().cause()));
+        if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(msg);
+            fail(UpstreamFailure.Kind.PROTOCOL_ERROR, "invalid response" + (headDelivered ? " body: " : ": ")
+                    + describe(o.decoderResult().cause()));
             ctx.close();
             return;
         }
-        ExchangeListener l = listener;
-        listener = null;
-        cancelTimeout();
-        boolean reusable = requestKeepAlive && HttpUtil.isKeepAlive(response);
-        pool.exchangeDone(this, reusable);
-        l.responseReceived(response);
+        if (msg instanceof HttpResponse head) {
+            if (head.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                skippingInformational = true; // 100 Continue, 103 Early Hints: the final response is still to come
+            } else {
+                headDelivered = true;
+                responseKeepAlive = HttpUtil.isKeepAlive(head);
+                lastReadNanos = pool.clock().nanoTime();
+                l.responseHead(head, this);
+            }
+        }
+        if (msg instanceof HttpContent content) {
+            if (skippingInformational || !headDelivered) {
+                skippingInformational &= !(content instanceof LastHttpContent);
+                content.release();
+                return;
+            }
+            if (content instanceof LastHttpContent) {
+                listener = null;
+                cancelTimeout();
+                resume();
+                pool.exchangeDone(this, requestKeepAlive && responseKeepAlive);
+            } else if (timeoutNanos > 0) {
+                lastReadNanos = pool.clock().nanoTime();
+            }
+            l.responseContent(content);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (listener != null && headDelivered) {
+            listener.responseReadComplete();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void pause() {
+        if (listener != null && !paused) {
+            paused = true;
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void resume() {
+        if (paused) {
+            paused = false;
+            lastReadNanos = pool.clock().nanoTime();
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void abort() {
+        if (listener != null) {
+            listener = null;
+            cancelTimeout();
+            channel.close();
+        }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
-            fail(UpstreamFailure.Kind.RESPONSE_TOO_LARGE, "response too large");
-        } else {
-            failureDetail = describe(cause);
-        }
+        failureDetail = describe(cause);
         ctx.close();
     }
 
@@ -140,14 +232,12 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         l.failed(new UpstreamFailure(kind, detail));
     }
 
+    /** Ends the current deadline; the timer, if scheduled, finds none and stops (see {@link #exchange}). */
     private void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
-        }
+        deadlineNanos = 0;
     }
 
-    private static String describe(Throwable cause) {
+    static String describe(Throwable cause) {
         if (cause instanceof IOException && cause.getMessage() != null) {
             String m = cause.getMessage();
             if (m.contains("reset")) {

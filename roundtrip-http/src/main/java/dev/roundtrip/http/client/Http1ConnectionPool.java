@@ -12,7 +12,6 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
@@ -23,7 +22,9 @@ import java.util.function.Supplier;
 
 /**
  * Keep-alive HTTP/1.1 connections from one event loop to one upstream endpoint: the load
- * balancer's side of "keeps its own connection pools to the backends". Idle connections are reused
+ * balancer's side of "keeps its own connection pools to the backends". Responses stream through
+ * (see {@link ExchangeListener}); a connection returns to the pool after the last byte of its
+ * response body. Idle connections are reused
  * most-recent first (the least likely to have been closed by the upstream), expire after
  * {@link PoolSettings#idleTimeout()}, and leave the pool the moment the upstream closes them.
  *
@@ -31,7 +32,7 @@ import java.util.function.Supplier;
  * connection of the pool, so nothing here is locked. One pool per (event loop, endpoint) keeps a
  * request and its upstream connection on the same thread, as nginx and Envoy workers do.
  */
-public final class Http1ConnectionPool {
+public final class Http1ConnectionPool implements UpstreamPool {
     private record Waiter(FullHttpRequest request, long responseTimeoutNanos, ExchangeListener listener) {}
 
     private final EventLoop loop;
@@ -56,7 +57,8 @@ public final class Http1ConnectionPool {
         this.address = address;
         this.settings = settings;
         this.clock = clock;
-        HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxInitialLineLength(8192).setMaxHeaderSize(64 * 1024);
+        HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxInitialLineLength(8192).setMaxHeaderSize(64 * 1024)
+                .setMaxChunkSize(64 * 1024);
         this.bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
@@ -68,7 +70,6 @@ public final class Http1ConnectionPool {
                         Http1Connection connection = new Http1Connection(ch, Http1ConnectionPool.this);
                         ch.pipeline().addLast(connection.firstByteHandler(),
                                 new HttpClientCodec(decoder, false, false),
-                                new HttpObjectAggregator(settings.maxResponseBytes()),
                                 connection);
                     }
                 });
@@ -80,6 +81,7 @@ public final class Http1ConnectionPool {
      * Sends {@code request} (the pool takes ownership) on an idle connection, a new one, or after
      * waiting for one; tells {@code listener} how it ends. A response timeout of 0 means none.
      */
+    @Override
     public void send(FullHttpRequest request, long responseTimeoutNanos, ExchangeListener listener) {
         assert loop.inEventLoop();
         if (closed) {
@@ -103,11 +105,13 @@ public final class Http1ConnectionPool {
     }
 
     /** Idle connections now. */
+    @Override
     public int idleConnections() {
         return idle.size();
     }
 
     /** Connections open or opening now (idle ones included). */
+    @Override
     public int openConnections() {
         return open;
     }
@@ -118,11 +122,13 @@ public final class Http1ConnectionPool {
     }
 
     /** Connections opened since the pool was made. */
+    @Override
     public long connectionsCreated() {
         return created;
     }
 
     /** Closes idle connections and fails waiting requests; busy connections finish, then close. */
+    @Override
     public void close() {
         closed = true;
         sweeper.cancel(false);

@@ -11,8 +11,8 @@ import java.time.Duration;
  * @param connectTimeout TCP connect timeout
  * @param idleTimeout an idle pooled connection older than this is closed (keep it below the
  *     upstream's own keep-alive timeout to make the stale keep-alive race rare)
- * @param maxResponseBytes largest response accepted (it is buffered); larger fails with
- *     {@link UpstreamFailure.Kind#RESPONSE_TOO_LARGE}
+ * @param maxResponseBytes largest response a caller buffers whole (the answer to a WebSocket
+ *     upgrade); proxied responses stream through the pool and have no size limit
  */
 public record PoolSettings(int maxConnections, int maxPending, Duration connectTimeout, Duration idleTimeout, int maxResponseBytes) {
 

@@ -17,16 +17,19 @@ public record UpstreamFailure(Kind kind, String detail) {
         CONNECT_TIMEOUT(false, false),
         /** Every connection is busy and the wait queue is full. */
         POOL_FULL(false, false),
+        /**
+         * The upstream refused the HTTP/2 stream (RST_STREAM REFUSED_STREAM, or a stream above the
+         * last stream id of its GOAWAY): it did not process the request (RFC 9113 section 8.7).
+         */
+        STREAM_REFUSED(false, false),
         /** The connection was reset or closed after the request was (maybe) sent, before any response byte. */
         CLOSED_BEFORE_RESPONSE(true, false),
-        /** No complete response within the response timeout. */
+        /** No response head within the response timeout, or the body stalled that long. */
         RESPONSE_TIMEOUT(true, true),
         /** The connection broke in the middle of a response. */
         CLOSED_DURING_RESPONSE(true, true),
         /** The response was not valid HTTP/1.1. */
-        PROTOCOL_ERROR(true, true),
-        /** The response was larger than the pool accepts. */
-        RESPONSE_TOO_LARGE(true, true);
+        PROTOCOL_ERROR(true, true);
 
         private final boolean requestMayHaveBeenSent;
         private final boolean responseStarted;

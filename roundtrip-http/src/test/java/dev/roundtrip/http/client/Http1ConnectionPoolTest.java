@@ -9,7 +9,9 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
@@ -70,10 +72,18 @@ class Http1ConnectionPoolTest {
     static String send(Http1ConnectionPool pool, EventLoop loop, String uri, long timeoutNanos) throws Exception {
         CompletableFuture<String> out = new CompletableFuture<>();
         loop.execute(() -> pool.send(get(uri), timeoutNanos, new ExchangeListener() {
+            private final StringBuilder body = new StringBuilder();
+
             @Override
-            public void responseReceived(FullHttpResponse response) {
-                out.complete(response.content().toString(StandardCharsets.UTF_8));
-                response.release();
+            public void responseHead(HttpResponse head, UpstreamResponse upstream) {}
+
+            @Override
+            public void responseContent(HttpContent content) {
+                body.append(content.content().toString(StandardCharsets.UTF_8));
+                content.release();
+                if (content instanceof LastHttpContent) {
+                    out.complete(body.toString());
+                }
             }
 
             @Override
