@@ -106,6 +106,9 @@ public final class LoadBalancer implements Service {
     private Transport transport;
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
+    /** The event loops of tcp listeners (NIO; see where they are made). */
+    private EventLoopGroup tcpAcceptors;
+    private EventLoopGroup tcpWorkers;
     private ExecutorService reloader;
     private UpstreamPools pools;
     private AccessLog accessLog;
@@ -229,7 +232,15 @@ public final class LoadBalancer implements Service {
                 if (l.tcpProxy().isPresent()) { // L4: connections relayed as bytes (dev.roundtrip.edge.l4)
                     TcpListener tcp = new TcpListener(l, current.clusters().get(l.tcpProxy().get().cluster()), network, clock);
                     tcpListeners.add(tcp);
-                    bound.add(tcp.bind(transport, acceptors, workers));
+                    if (tcpWorkers == null) {
+                        // Relayed connections run on NIO: Netty 4.2.18's epoll transport loses a
+                        // half-closed connection's epoll registration (epoll_ctl ENOENT when a write
+                        // needs EPOLLOUT after the peer's FIN), which cuts a half-close relay that
+                        // has to wait for a slow reader; NIO relays it intact.
+                        tcpAcceptors = Transport.NIO.newGroup(1, "lb-tcp-accept");
+                        tcpWorkers = Transport.NIO.newGroup(threads, "lb-tcp-worker");
+                    }
+                    bound.add(tcp.bind(Transport.NIO, tcpAcceptors, tcpWorkers));
                     continue;
                 }
                 CompletableFuture<RunningListener> opened = openListener(l, current).thenApply(r -> {
@@ -696,6 +707,11 @@ public final class LoadBalancer implements Service {
         }
         if (workers != null) {
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        for (EventLoopGroup g : new EventLoopGroup[] {tcpAcceptors, tcpWorkers}) {
+            if (g != null) {
+                g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
         }
     }
 

@@ -58,9 +58,10 @@ final class TcpEchoBackend implements AutoCloseable {
                             @Override
                             public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
                                 if (evt instanceof ChannelInputShutdownEvent) {
-                                    ctx.flush();
-                                    // Both directions are done now: close the socket.
-                                    ((DuplexChannel) ctx.channel()).shutdownOutput().addListener(f -> ctx.close());
+                                    // The FIN goes after the last echoed byte is written (shutdownOutput
+                                    // would drop what is still queued), then both directions are done.
+                                    ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(w ->
+                                            ((DuplexChannel) ctx.channel()).shutdownOutput().addListener(f -> ctx.close()));
                                 }
                             }
                         });
