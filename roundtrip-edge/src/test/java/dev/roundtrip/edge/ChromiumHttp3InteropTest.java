@@ -63,7 +63,9 @@ class ChromiumHttp3InteropTest {
             }
             assertThat(sawSession).as("a QUIC_SESSION event in Chromium's net log").isTrue();
             assertThat(Files.readString(netLog)).contains(":status: 200");
-            assertThat(edge.lb.metricsText()).containsPattern("protocol=\"h3\",[^}]*code=\"200\"} [1-9]");
+            // Counted once the response has been written out, which can be a moment after Chromium read it.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(edge.lb.metricsText()).containsPattern("protocol=\"h3\",[^}]*code=\"200\"} [1-9]"));
         }
     }
 

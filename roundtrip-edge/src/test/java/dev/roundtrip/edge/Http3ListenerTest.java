@@ -91,8 +91,10 @@ class Http3ListenerTest {
             var earlyPost = TlsAndHttp2Test.curl("--cacert", ca, "-H", "Early-Data: 1", "-d", "x=1", "https://localhost:" + port + "/order");
             assertThat(earlyPost.out()).startsWith("HTTP/2 425").contains("425 Too Early");
             assertThat(app.seen()).noneMatch(h -> "POST".equals(h.get(":method")));
-            assertThat(edge.lb.metricsText()).contains("roundtrip_lb_requests_total{listener=\"default\",protocol=\"h2\",route=\"\",cluster=\"\",code=\"425\"} 1")
-                    .contains("roundtrip_lb_downstream_quic_connections{listener=\"default\"} 0");
+            // Counted once the answer has been written out, which can be a moment after curl read it.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> assertThat(edge.lb.metricsText())
+                    .contains("roundtrip_lb_requests_total{listener=\"default\",protocol=\"h2\",route=\"\",cluster=\"\",code=\"425\"} 1")
+                    .contains("roundtrip_lb_downstream_quic_connections{listener=\"default\"} 0"));
         }
     }
 

@@ -229,9 +229,13 @@ class ProxyTest {
                 assertThat(r.headers().firstValue("x-backend")).hasValue("a");
             }
             assertThat(b.requests.get()).isEqualTo(before);
-            String metrics = get(c, edge.port("admin"), "/metrics").body();
-            assertThat(metrics).contains("roundtrip_lb_upstream_healthy{cluster=\"default\",endpoint=\"" + b.hostPort() + "\"} 0");
-            assertThat(metrics).contains("roundtrip_lb_requests_total{listener=\"default\",protocol=\"h1\",route=\"*/\",cluster=\"default\",code=\"200\"} 10");
+            // A request is counted when its response has been written out, which can be a moment
+            // after the client read it.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                String metrics = get(c, edge.port("admin"), "/metrics").body();
+                assertThat(metrics).contains("roundtrip_lb_upstream_healthy{cluster=\"default\",endpoint=\"" + b.hostPort() + "\"} 0");
+                assertThat(metrics).contains("roundtrip_lb_requests_total{listener=\"default\",protocol=\"h1\",route=\"*/\",cluster=\"default\",code=\"200\"} 10");
+            });
             b.healthStatus = 200;
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> edge.lb.clustersText().contains(b.hostPort() + " healthy"));

@@ -93,7 +93,9 @@ class Http3BalancerTest {
             assertThat(t.tls().peerNames()).contains("api.test");
             assertThat(r.responseHeaders()).anySatisfy(h -> assertThat(h.name() + ": " + h.value()).isEqualTo("via: 3 roundtrip"));
             assertThat(t.serverTimings()).anySatisfy(s -> assertThat(s.name()).isEqualTo("lb"));
-            assertThat(lb.metricsText()).containsPattern("roundtrip_lb_requests_total\\{listener=\"default\",protocol=\"h3\",[^}]*code=\"200\"} [1-9]");
+            // Counted once the response has been written out, which can be a moment after the client read it.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> assertThat(lb.metricsText())
+                    .containsPattern("roundtrip_lb_requests_total\\{listener=\"default\",protocol=\"h3\",[^}]*code=\"200\"} [1-9]"));
 
             TraceResult again = tracer.run(TraceRequest.get(url("/users")));
             assertThat(again.timeline().connectionReused()).isTrue();
