@@ -208,9 +208,12 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     public void closeAll() {
         for (Channel ch : connections.channels()) {
             ch.eventLoop().execute(() -> {
-                Http2FrameCodec h2 = ch.pipeline().get(Http2FrameCodec.class);
-                if (h2 != null) {
-                    h2.gracefulShutdownTimeoutMillis(0);
+                if (ch.pipeline().get(Http2FrameCodec.class) != null) {
+                    // The drain's graceful close of HTTP/2 already runs, with its own timer: a second
+                    // close through the pipeline would only wait for it. The deadline is now, so the
+                    // socket closes under the codec.
+                    ch.unsafe().close(ch.unsafe().voidPromise());
+                    return;
                 }
                 ch.close();
             });
