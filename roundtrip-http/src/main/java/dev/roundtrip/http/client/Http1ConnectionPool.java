@@ -6,7 +6,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -17,7 +16,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -33,7 +31,6 @@ import java.util.function.Supplier;
  * request and its upstream connection on the same thread, as nginx and Envoy workers do.
  */
 public final class Http1ConnectionPool implements UpstreamPool {
-    private record Waiter(FullHttpRequest request, long responseTimeoutNanos, ExchangeListener listener) {}
 
     private final EventLoop loop;
     private final Bootstrap bootstrap;
@@ -41,7 +38,7 @@ public final class Http1ConnectionPool implements UpstreamPool {
     private final PoolSettings settings;
     private final MonotonicClock clock;
     private final ArrayDeque<Http1Connection> idle = new ArrayDeque<>();
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final ArrayDeque<UpstreamConnects.Waiter> waiters = new ArrayDeque<>();
     private final ScheduledFuture<?> sweeper;
     private int open; // connected or connecting
     private long created;
@@ -59,12 +56,7 @@ public final class Http1ConnectionPool implements UpstreamPool {
         this.clock = clock;
         HttpDecoderConfig decoder = new HttpDecoderConfig().setMaxInitialLineLength(8192).setMaxHeaderSize(64 * 1024)
                 .setMaxChunkSize(64 * 1024);
-        this.bootstrap = new Bootstrap()
-                .group(loop)
-                .channel(transport.socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-                .handler(new ChannelInitializer<>() {
+        this.bootstrap = UpstreamConnects.bootstrap(loop, transport, settings, new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         Http1Connection connection = new Http1Connection(ch, Http1ConnectionPool.this);
@@ -73,8 +65,7 @@ public final class Http1ConnectionPool implements UpstreamPool {
                                 connection);
                     }
                 });
-        long sweepNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(100), settings.idleTimeout().toNanos() / 4);
-        this.sweeper = loop.scheduleWithFixedDelay(this::closeExpired, sweepNanos, sweepNanos, TimeUnit.NANOSECONDS);
+        this.sweeper = UpstreamConnects.sweeper(loop, settings, this::closeExpired);
     }
 
     /**
@@ -96,7 +87,7 @@ public final class Http1ConnectionPool implements UpstreamPool {
         } else if (open < settings.maxConnections()) {
             connect(request, responseTimeoutNanos, listener);
         } else if (waiters.size() < settings.maxPending()) {
-            waiters.add(new Waiter(request, responseTimeoutNanos, listener));
+            waiters.add(new UpstreamConnects.Waiter(request, responseTimeoutNanos, listener));
         } else {
             ReferenceCountUtil.release(request);
             listener.failed(new UpstreamFailure(UpstreamFailure.Kind.POOL_FULL,
@@ -137,7 +128,7 @@ public final class Http1ConnectionPool implements UpstreamPool {
         }
         idle.clear();
         while (!waiters.isEmpty()) {
-            Waiter w = waiters.poll();
+            UpstreamConnects.Waiter w = waiters.poll();
             ReferenceCountUtil.release(w.request());
             w.listener().failed(new UpstreamFailure(UpstreamFailure.Kind.POOL_FULL, "connection pool closed"));
         }
@@ -202,7 +193,7 @@ public final class Http1ConnectionPool implements UpstreamPool {
             connection.channel().close();
             return;
         }
-        Waiter w = waiters.poll();
+        UpstreamConnects.Waiter w = waiters.poll();
         if (w != null) {
             w.listener().connectionAcquired(true, 0);
             connection.exchange(w.request(), w.responseTimeoutNanos(), w.listener());
@@ -220,7 +211,7 @@ public final class Http1ConnectionPool implements UpstreamPool {
 
     private void serveWaiter() {
         if (!waiters.isEmpty() && open < settings.maxConnections() && !closed) {
-            Waiter w = waiters.poll();
+            UpstreamConnects.Waiter w = waiters.poll();
             connect(w.request(), w.responseTimeoutNanos(), w.listener());
         }
     }

@@ -7,7 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -21,7 +20,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -40,7 +38,6 @@ public final class Http2ConnectionPool implements UpstreamPool {
     /** Streams per connection when the upstream allows more (or has not said yet). */
     static final int DEFAULT_MAX_STREAMS = 100;
 
-    record Waiter(FullHttpRequest request, long responseTimeoutNanos, ExchangeListener listener) {}
 
     private final EventLoop loop;
     private final Bootstrap bootstrap;
@@ -48,7 +45,7 @@ public final class Http2ConnectionPool implements UpstreamPool {
     private final PoolSettings settings;
     private final MonotonicClock clock;
     private final List<Http2UpstreamConnection> usable = new ArrayList<>(2); // open, no GOAWAY
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final ArrayDeque<UpstreamConnects.Waiter> waiters = new ArrayDeque<>();
     private final ScheduledFuture<?> sweeper;
     private int open; // connected or connecting
     private int connecting;
@@ -65,12 +62,7 @@ public final class Http2ConnectionPool implements UpstreamPool {
         this.address = address;
         this.settings = settings;
         this.clock = clock;
-        this.bootstrap = new Bootstrap()
-                .group(loop)
-                .channel(transport.socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-                .handler(new ChannelInitializer<>() {
+        this.bootstrap = UpstreamConnects.bootstrap(loop, transport, settings, new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(
@@ -82,8 +74,7 @@ public final class Http2ConnectionPool implements UpstreamPool {
                                 new Http2UpstreamConnection(ch, Http2ConnectionPool.this));
                     }
                 });
-        long sweepNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(100), settings.idleTimeout().toNanos() / 4);
-        this.sweeper = loop.scheduleWithFixedDelay(this::closeExpired, sweepNanos, sweepNanos, TimeUnit.NANOSECONDS);
+        this.sweeper = UpstreamConnects.sweeper(loop, settings, this::closeExpired);
     }
 
     @Override
@@ -97,7 +88,7 @@ public final class Http2ConnectionPool implements UpstreamPool {
         Http2UpstreamConnection c = withRoom();
         if (c != null && waiters.isEmpty()) {
             listener.connectionAcquired(true, 0);
-            c.openStream(new Waiter(request, responseTimeoutNanos, listener), clock);
+            c.openStream(new UpstreamConnects.Waiter(request, responseTimeoutNanos, listener), clock);
             return;
         }
         if (waiters.size() >= settings.maxPending() + DEFAULT_MAX_STREAMS * connecting) {
@@ -106,7 +97,7 @@ public final class Http2ConnectionPool implements UpstreamPool {
                     "all " + open + " upstream HTTP/2 connections full and " + waiters.size() + " requests waiting"));
             return;
         }
-        waiters.add(new Waiter(request, responseTimeoutNanos, listener));
+        waiters.add(new UpstreamConnects.Waiter(request, responseTimeoutNanos, listener));
         serveWaiters();
     }
 
@@ -160,7 +151,7 @@ public final class Http2ConnectionPool implements UpstreamPool {
                 }
                 return;
             }
-            Waiter w = waiters.poll();
+            UpstreamConnects.Waiter w = waiters.poll();
             w.listener().connectionAcquired(c.streamsOpened() > 0, 0);
             c.openStream(w, clock);
         }
@@ -201,7 +192,7 @@ public final class Http2ConnectionPool implements UpstreamPool {
     }
 
     private void failWaiters(UpstreamFailure.Kind kind, String detail) {
-        Waiter w;
+        UpstreamConnects.Waiter w;
         while ((w = waiters.poll()) != null) {
             ReferenceCountUtil.release(w.request());
             w.listener().failed(new UpstreamFailure(kind, detail));

@@ -61,7 +61,7 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Opens a stream for {@code w} and sends its request. */
-    void openStream(Http2ConnectionPool.Waiter w, MonotonicClock clock) {
+    void openStream(UpstreamConnects.Waiter w, MonotonicClock clock) {
         active++;
         opened++;
         Http2StreamExchange exchange = new Http2StreamExchange(w.request(), w.responseTimeoutNanos(), w.listener(), clock);
