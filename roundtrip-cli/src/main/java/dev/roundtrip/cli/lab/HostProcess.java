@@ -110,20 +110,8 @@ final class HostProcess {
         return lines.isEmpty() ? "; see " + log : ":\n    " + String.join("\n    ", lines) + "\n  (whole log: " + log + ")";
     }
 
-    String host() {
-        return host;
-    }
-
     long pid() {
         return process.pid();
-    }
-
-    boolean isAlive() {
-        return process.isAlive();
-    }
-
-    Path log() {
-        return log;
     }
 
     /** SIGTERM (the services drain), then SIGKILL after {@code grace}; returns once it is gone. */

@@ -190,14 +190,6 @@ final class RunningLab implements AutoCloseable {
         return runDir;
     }
 
-    Path topologyFile() {
-        return topologyFile;
-    }
-
-    List<HostProcess> processes() {
-        return List.copyOf(processes);
-    }
-
     /** Stops every host process (reverse order), removes the namespaces and the run's record. */
     @Override
     public synchronized void close() {

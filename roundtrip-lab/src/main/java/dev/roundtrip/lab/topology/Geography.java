@@ -1,6 +1,5 @@
 package dev.roundtrip.lab.topology;
 
-import dev.roundtrip.core.topology.Host;
 import dev.roundtrip.lab.PathTable;
 import dev.roundtrip.lab.wire.PathSpec;
 import java.time.Duration;
@@ -52,11 +51,6 @@ public record Geography(Map<String, Region> regions, Map<String, Link> links, Ma
         return links.values().stream().distinct().toList();
     }
 
-    /** No geography at all: every path is ideal. */
-    public static Geography none(List<Host> hosts) {
-        return new Geography(Map.of(), Map.of(), Map.of(), Map.of(), 1);
-    }
-
     @Override
     public PathSpec path(String fromHost, String toHost) {
         PathSpec override = overrides.get(key(fromHost, toHost));
@@ -83,11 +77,6 @@ public record Geography(Map<String, Region> regions, Map<String, Link> links, Ma
     /** The configured round trip between two hosts: the delay there plus the delay back. */
     public Duration rtt(String a, String b) {
         return path(a, b).delay().plus(path(b, a).delay());
-    }
-
-    /** The region of {@code host}, empty when it has none. */
-    public String regionOf(String host) {
-        return hostRegions.getOrDefault(host, "");
     }
 
     static String key(String from, String to) {
