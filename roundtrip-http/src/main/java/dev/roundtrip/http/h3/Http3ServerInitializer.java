@@ -92,7 +92,7 @@ public final class Http3ServerInitializer {
                 .tokenHandler(quic.addressValidation() ? (retryTokens = new RetryTokens(Duration.ofSeconds(30), wallMillis))
                         : RetryTokens.NONE)
                 .handler(new ConnectionInitializer());
-        return builder.build();
+        return HandshakeProgress.around(builder.build());
     }
 
     /** The Retry tokens of address validation, empty when it is off (or before {@link #quicCodec}). */
@@ -134,6 +134,7 @@ public final class Http3ServerInitializer {
                 return;
             }
             ch.closeFuture().addListener(f -> open.decrementAndGet());
+            HandshakeProgress.watch(ch);
             ConnectionInfo.attach(ch, new ConnectionInfo((InetSocketAddress) ch.remoteSocketAddress(),
                     (InetSocketAddress) ch.localSocketAddress(), true, "", "h3"));
             Http3SettingsFrame settings = new DefaultHttp3SettingsFrame();

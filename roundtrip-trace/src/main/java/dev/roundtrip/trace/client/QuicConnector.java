@@ -6,6 +6,7 @@ import dev.roundtrip.core.timeline.PhaseKind;
 import dev.roundtrip.core.timeline.RequestListener;
 import dev.roundtrip.core.timeline.TlsInfo;
 import dev.roundtrip.http.Transport;
+import dev.roundtrip.http.h3.HandshakeProgress;
 import dev.roundtrip.trace.TrustPolicy;
 import dev.roundtrip.trace.tls.VerifyingTrustManager;
 import io.netty.bootstrap.Bootstrap;
@@ -45,6 +46,8 @@ import javax.net.ssl.SSLEngine;
  * also keys the session cache, so a later connection to the same origin resumes and may send its
  * request as 0-RTT early data: then the connection is handed over at {@code SslEarlyDataReadyEvent},
  * before the handshake completes, and the QUIC phase ends after the request has left.
+ * {@link HandshakeProgress} watches each connection so that a completed handshake is noticed when
+ * the client sends its Finished, not a round trip later.
  *
  * <p>Only the first resolved address is tried (no fallback over UDP: a browser falls back to TCP).
  */
@@ -98,7 +101,7 @@ public final class QuicConnector {
                 .initialMaxStreamDataBidirectionalLocal(1L << 20)
                 .build();
         InetSocketAddress local = new InetSocketAddress(real.getAddress().isLoopbackAddress() ? real.getAddress() : null, 0);
-        new Bootstrap().group(group).channel(transport.datagramChannel()).handler(codec).bind(local).addListener((ChannelFuture bound) -> {
+        new Bootstrap().group(group).channel(transport.datagramChannel()).handler(HandshakeProgress.around(codec)).bind(local).addListener((ChannelFuture bound) -> {
             if (!bound.isSuccess()) {
                 listener.quicStart(remote);
                 fail(listener, remote, target, bound.cause(), result);
@@ -112,6 +115,7 @@ public final class QuicConnector {
                         @Override
                         protected void initChannel(QuicChannel ch) {
                             ch.pipeline().addLast(handshake, new Http3ClientConnectionHandler());
+                            HandshakeProgress.watch(ch);
                         }
                     })
                     .remoteAddress(real)
@@ -163,7 +167,11 @@ public final class QuicConnector {
             QuicChannel quic = (QuicChannel) ctx.channel();
             if (evt instanceof SslEarlyDataReadyEvent && connection == null && !result.isDone()) {
                 connection = new Http3Connection(id, quic, udp, remote, null, false);
-                result.complete(connection); // the request goes out now, as 0-RTT early data
+                // The request goes out now, as 0-RTT early data, but from the next turn of the loop: Netty fires this
+                // event inside its own send step, where a stream write is only queued, and would leave it for the first
+                // packet after the server's answer, one round trip later.
+                Http3Connection early = connection;
+                ctx.executor().execute(() -> result.complete(early));
             } else if (evt instanceof SslHandshakeCompletionEvent done && !ended) {
                 if (done.isSuccess()) {
                     ended = true;
