@@ -40,7 +40,7 @@ class Http3ListenerTest {
                 listeners:
                   - address: 198.18.0.10:443
                     tls: true
-                    http3: { max_streams: 10, idle_timeout: 5s, address_validation: true, early_data: false }
+                    http3: { max_streams: 10, idle_timeout: 5s, address_validation: true, early_data: false, congestion_control: bbr }
                 clusters: [ { name: app, endpoints: [198.18.1.10:8080] } ]
                 """);
         QuicLimits q = tuned.listeners().getFirst().http3().orElseThrow();
@@ -48,6 +48,8 @@ class Http3ListenerTest {
         assertThat(q.idleTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(q.addressValidation()).isTrue();
         assertThat(q.earlyData()).isFalse();
+        assertThat(q.congestionControl()).isEqualTo(QuicLimits.CongestionControl.BBR);
+        assertThat(QuicLimits.DEFAULTS.congestionControl()).isEqualTo(QuicLimits.CongestionControl.CUBIC);
         assertThat(EdgeConfigParserTest.parse("backends: [198.18.1.10:8080]\ntls: true\nhttp3: false").listeners().getFirst().http3()).isEmpty();
 
         EdgeConfigParserTest.fails("backends: [198.18.1.10:8080]\nhttp3: true",
@@ -56,7 +58,9 @@ class Http3ListenerTest {
                 "http3.max_streams: '0' is outside 1-1000000");
         EdgeConfigParserTest.fails("backends: [198.18.1.10:8080]\ntls: true\nhttp3: yes please",
                 "http3: is \"yes please\" (allowed: true, false, or a map of max_streams, idle_timeout, max_data, "
-                        + "max_stream_data, address_validation, early_data)");
+                        + "max_stream_data, address_validation, early_data, congestion_control)");
+        EdgeConfigParserTest.fails("backends: [198.18.1.10:8080]\ntls: true\nhttp3: { congestion_control: vegas }",
+                "http3.congestion_control: is vegas (allowed: cubic, reno, bbr)");
 
         var host = new Host("lb.example.com", InetAddress.getByName("198.18.1.5"), "", List.of());
         var spec = new ServiceSpec(ServiceType.LOAD_BALANCER, 443, new com.fasterxml.jackson.databind.ObjectMapper(

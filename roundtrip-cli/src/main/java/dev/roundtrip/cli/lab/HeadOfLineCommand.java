@@ -3,6 +3,7 @@ package dev.roundtrip.cli.lab;
 import dev.roundtrip.cli.CommandFailure;
 import dev.roundtrip.cli.up.Launch;
 import dev.roundtrip.core.topology.Host;
+import dev.roundtrip.http.h3.QuicLimits;
 import dev.roundtrip.lab.wire.WireStats;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -51,13 +52,21 @@ import picocli.CommandLine.Spec;
                 "protocol loads the page --runs times after one untimed warm-up page,",
                 "protocols taking turns; TCP's per-destination metrics cache is off in",
                 "every host, so one lossy page does not shrink the next one's start.",
+                "Congestion control: every host's kernel TCP and the balancer's QUIC use",
+                "the same algorithm, --congestion-control (default: the one this kernel",
+                "gives new namespaces, net.ipv4.tcp_congestion_control), so the protocols",
+                "differ only in how they carry streams. With loss-based cubic or reno,",
+                "random loss shrinks the window (one loss-based flow's steady state is",
+                "printed next to the goodput); bbr paces at the measured rate and mostly",
+                "ignores it. Linux lets a namespace pick only algorithms listed in",
+                "net.ipv4.tcp_allowed_congestion_control (and its own default).",
                 "Printed: per loss rate and protocol the median and 95th percentile",
                 "(nearest rank: with 5 runs, the slowest), the slowdown against the same",
                 "protocol at the lowest loss rate, a chart, the goodput next to the steady",
                 "state of one loss-based flow, and what the wire actually dropped.",
                 "Run time: about 30 s of set-up, then per loss rate 3 warm-up pages and",
-                "3 x --runs pages (about 1 s each without loss; at 5%% loss HTTP/3 pages",
-                "took up to 12 s here): about 4 minutes with the defaults. Every page is",
+                "3 x --runs pages (about 1 s each; with loss-based congestion control a",
+                "page at 5%% loss can take 10 s): about 3 minutes with the defaults. Every page is",
                 "bounded to 60 s, every client's loader to (3 + 3 x runs) x 60 s.",
                 ""})
 final class HeadOfLineCommand implements Runnable {
@@ -80,6 +89,10 @@ final class HeadOfLineCommand implements Runnable {
 
     @Option(names = "--runs", defaultValue = "5", description = "Timed pages per protocol and loss rate (1-50; default ${DEFAULT-VALUE}).")
     int runs;
+
+    @Option(names = "--congestion-control", paramLabel = "cubic|reno|bbr",
+            description = "Congestion control of every host's TCP and the balancer's QUIC (default: this kernel's default).")
+    String congestionControl;
 
     @Option(names = "--seed", defaultValue = "20261126", description = "Seed of the wire's loss decisions (default ${DEFAULT-VALUE}).")
     long seed;
@@ -110,7 +123,15 @@ final class HeadOfLineCommand implements Runnable {
         if (levels.isEmpty() || levels.size() > 8 || levels.stream().anyMatch(l -> !(l >= 0 && l <= 50))) {
             throw new CommandLine.ParameterException(cl, "--loss " + losses + ": expected 1 to 8 percentages from 0 to 50");
         }
-        String text = ScenarioTemplate.fill(RESOURCE, topologyValues(levels, rttMs, seed));
+        QuicLimits.CongestionControl cc;
+        try {
+            cc = congestionControl(congestionControl, Files.readString(TCP_DEFAULT).strip(), Files.readString(TCP_ALLOWED).strip());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new CommandFailure(1, "cannot read the kernel's TCP congestion control settings: " + e.getMessage());
+        }
+        String text = ScenarioTemplate.fill(RESOURCE, topologyValues(levels, rttMs, seed, cc));
         PrintWriter out = cl.getOut();
         if (printTopology) {
             out.print(text);
@@ -124,17 +145,17 @@ final class HeadOfLineCommand implements Runnable {
             double measuredRtt = running.geography().rtt(clientName(levels.getFirst()), lb.name()).toNanos() / 1e6;
             try {
                 out.println(ServerWarmUp.run(running.lab(), running.topology()));
-                noTcpMetricsCache(running, lb.name());
-                for (double loss : levels) {
-                    noTcpMetricsCache(running, clientName(loss));
+                for (String host : hosts(lb.name(), levels)) {
+                    tcpSettings(running, host, cc);
                 }
             } catch (Exception e) {
                 throw new CommandFailure(1, "cannot prepare the hosts: " + e.getMessage());
             }
             LabTrace.run(running, lb.name(), "page-warm-up", pageLoad(1), Duration.ofSeconds(4L * PAGE_TIMEOUT_SECONDS));
             out.printf(Locale.ROOT, "warmed the object path up: one page per protocol from the balancer's own host (not timed)%n");
-            out.printf(Locale.ROOT, "page: %d objects x %d bytes = %d KiB; RTT %.0f ms; %d timed page%s per protocol and loss rate%n",
-                    objects, bytes, (long) objects * bytes / 1024, measuredRtt, runs, runs == 1 ? "" : "s");
+            out.printf(Locale.ROOT, "page: %d objects x %d bytes = %d KiB; RTT %.0f ms; %d timed page%s per protocol and loss rate;"
+                    + " congestion control %s (TCP in every host, QUIC at the balancer)%n",
+                    objects, bytes, (long) objects * bytes / 1024, measuredRtt, runs, runs == 1 ? "" : "s", cc.configName());
             out.flush();
             for (double loss : levels) {
                 String client = clientName(loss);
@@ -171,7 +192,7 @@ final class HeadOfLineCommand implements Runnable {
             out.println();
             reading(levels, cells).forEach(out::println);
             if (json) {
-                out.println(PageTimes.json(cells, measuredRtt, objects, bytes, runs, seed));
+                out.println(PageTimes.json(cells, measuredRtt, objects, bytes, runs, seed, cc.configName()));
             }
             out.flush();
         }
@@ -204,12 +225,53 @@ final class HeadOfLineCommand implements Runnable {
                 "--timeout", Integer.toString(PAGE_TIMEOUT_SECONDS));
     }
 
+    static final Path TCP_DEFAULT = Path.of("/proc/sys/net/ipv4/tcp_congestion_control");
+    static final Path TCP_ALLOWED = Path.of("/proc/sys/net/ipv4/tcp_allowed_congestion_control");
+
     /**
-     * Linux remembers a destination's ssthresh and RTT from a closed connection and starts the next
-     * one from them; that would let one lossy page slow the next one down. Off in {@code host}.
+     * The algorithm for TCP and QUIC: {@code asked}, or (null) the kernel's default
+     * {@code kernelDefault}, which a new namespace starts with. A namespace may switch only to its
+     * default or to one of {@code allowed} (Linux refuses the rest with EPERM outside the host's
+     * own namespace), and QUIC needs one quiche has.
+     *
+     * @throws IllegalArgumentException naming the problem and what to do
      */
-    private static void noTcpMetricsCache(RunningLab running, String host) throws Exception {
+    static QuicLimits.CongestionControl congestionControl(String asked, String kernelDefault, String allowed) {
+        String name = asked == null ? kernelDefault : asked;
+        String option = asked == null ? "the kernel's default congestion control " + kernelDefault : "--congestion-control " + asked;
+        QuicLimits.CongestionControl cc = QuicLimits.CongestionControl.named(name).orElseThrow(() -> new IllegalArgumentException(
+                option + ": QUIC (quiche) has cubic, reno and bbr; choose one with --congestion-control"));
+        if (!name.equals(kernelDefault) && !List.of(allowed.split("\\s+")).contains(name)) {
+            throw new IllegalArgumentException(option + ": Linux lets a network namespace use only its default (" + kernelDefault
+                    + ") or an algorithm in net.ipv4.tcp_allowed_congestion_control (" + allowed + "); allow it with"
+                    + " sysctl -w net.ipv4.tcp_allowed_congestion_control='" + allowed + " " + name + "', or choose one of those");
+        }
+        return cc;
+    }
+
+    private static List<String> hosts(String lb, List<Double> levels) {
+        List<String> hosts = new ArrayList<>(List.of(lb));
+        levels.forEach(l -> hosts.add(clientName(l)));
+        return hosts;
+    }
+
+    /**
+     * TCP in {@code host} as the experiment needs it:
+     * <ul>
+     *   <li>congestion control {@code cc}, the algorithm the balancer's QUIC uses too (a namespace
+     *       starts with the machine's, which may be another);</li>
+     *   <li>no per-destination metrics cache: Linux remembers a destination's ssthresh and RTT
+     *       from a closed connection and starts the next one from them, which would let one lossy
+     *       page slow the next one down.</li>
+     * </ul>
+     */
+    private static void tcpSettings(RunningLab running, String host, QuicLimits.CongestionControl cc) throws Exception {
         running.lab().runIn(host, () -> {
+            try {
+                Files.writeString(TCP_DEFAULT, cc.configName(), StandardCharsets.US_ASCII);
+            } catch (java.io.IOException e) {
+                throw new java.io.IOException("TCP in " + host + " cannot use " + cc.configName() + " (" + e.getMessage() + ")", e);
+            }
             Files.writeString(Path.of("/proc/sys/net/ipv4/tcp_no_metrics_save"), "1", StandardCharsets.US_ASCII);
             return null;
         });
@@ -224,7 +286,7 @@ final class HeadOfLineCommand implements Runnable {
     }
 
     /** One host per loss rate (198.18.4.1, .2, ...), in the clients' region, with the loss on its paths to and from the balancer. */
-    static Map<String, String> topologyValues(List<Double> levels, int rttMs, long seed) {
+    static Map<String, String> topologyValues(List<Double> levels, int rttMs, long seed, QuicLimits.CongestionControl cc) {
         StringBuilder paths = new StringBuilder();
         StringBuilder hosts = new StringBuilder();
         for (int i = 0; i < levels.size(); i++) {
@@ -237,7 +299,8 @@ final class HeadOfLineCommand implements Runnable {
                     .append("    address: 198.18.4.").append(i + 1).append('\n')
                     .append("    region: clients\n");
         }
-        return Map.of("RTT", rttMs + "ms", "SEED", Long.toString(seed), "CLIENT-PATHS", paths.toString().stripTrailing(),
+        return Map.of("RTT", rttMs + "ms", "SEED", Long.toString(seed), "CONGESTION-CONTROL", cc.configName(),
+                "CLIENT-PATHS", paths.toString().stripTrailing(),
                 "CLIENT-HOSTS", hosts.toString().stripTrailing());
     }
 }

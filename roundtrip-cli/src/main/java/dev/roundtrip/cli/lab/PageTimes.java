@@ -195,10 +195,11 @@ final class PageTimes {
     }
 
     /** Everything as one JSON document. */
-    static String json(List<Cell> all, double rttMs, int objects, int bytes, int runs, long seed) {
+    static String json(List<Cell> all, double rttMs, int objects, int bytes, int runs, long seed, String congestionControl) {
         ObjectNode root = new ObjectMapper().createObjectNode();
         root.put("experiment", "head-of-line");
         root.put("rtt_ms", rttMs);
+        root.put("congestion_control", congestionControl);
         root.put("objects", objects);
         root.put("bytes", bytes);
         root.put("runs", runs);

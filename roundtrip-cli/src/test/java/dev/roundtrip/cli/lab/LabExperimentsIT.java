@@ -104,6 +104,10 @@ class LabExperimentsIT {
         String out = run(home, 240, "lab", "run", "head-of-line", "--objects", "10", "--loss", "0,5", "--runs", "1", "--json");
         assertThat(out).contains("page: 10 objects", "what the wire did", "page completion time", "reading:");
         JsonNode json = lastJson(out, "{\"experiment\":\"head-of-line\"");
+        // TCP and QUIC under the same congestion control: by default the one a new namespace gets from this kernel.
+        String kernels = java.nio.file.Files.readString(HeadOfLineCommand.TCP_DEFAULT).strip();
+        assertThat(json.path("congestion_control").asText()).isEqualTo(kernels);
+        assertThat(out).contains("congestion control " + kernels + " (TCP in every host, QUIC at the balancer)");
         List<String> seen = new ArrayList<>();
         for (JsonNode r : json.path("results")) {
             seen.add(r.path("loss_percent").asDouble() + " " + r.path("http").asText());

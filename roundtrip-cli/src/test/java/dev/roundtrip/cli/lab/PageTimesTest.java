@@ -81,7 +81,8 @@ class PageTimesTest {
         assertThat(reading.getFirst()).contains("fastest page was HTTP/3's (median 840 ms)").contains("slowed down least");
         assertThat(reading.get(1)).contains("is shown by this run");
 
-        JsonNode json = JSON.readTree(PageTimes.json(cells, 100, 2, 10, 1, 7));
+        JsonNode json = JSON.readTree(PageTimes.json(cells, 100, 2, 10, 1, 7, "cubic"));
+        assertThat(json.path("congestion_control").asText()).isEqualTo("cubic");
         assertThat(json.path("results")).hasSize(6);
         assertThat(json.path("results")).extracting(r -> r.path("http").asText()).containsExactly("1.1", "2", "3", "1.1", "2", "3");
         assertThat(json.path("results").get(4).path("slowdown_vs_lowest_loss").asDouble()).isEqualTo(4.0);
@@ -96,7 +97,7 @@ class PageTimesTest {
 
     @Test
     void theTopologyGivesEachLossRateItsOwnClientAndLossyPaths() {
-        var values = HeadOfLineCommand.topologyValues(List.of(0.0, 1.5, 5.0), 100, 42);
+        var values = HeadOfLineCommand.topologyValues(List.of(0.0, 1.5, 5.0), 100, 42, dev.roundtrip.http.h3.QuicLimits.CongestionControl.BBR);
         assertThat(values.get("RTT")).isEqualTo("100ms");
         assertThat(values.get("CLIENT-PATHS")).contains("{from: client-loss-1p5, to: lb.example.com, loss: 1.5%}")
                 .contains("{from: lb.example.com, to: client-loss-5, loss: 5%}");
@@ -105,5 +106,6 @@ class PageTimesTest {
         String text = ScenarioTemplate.fill(HeadOfLineCommand.RESOURCE, values);
         var loaded = ScenarioTemplate.load(text, "test");
         assertThat(loaded.topology().hosts()).extracting(h -> h.name()).contains("lb.example.com", "client-loss-1p5");
+        assertThat(text).contains("http3: {congestion_control: bbr}");
     }
 }

@@ -38,7 +38,7 @@ import java.util.Optional;
  *     http2: true                       # ALPN h2 over TLS, h2c in cleartext (default true)
  *     http3: true                       # also HTTP/3 over QUIC on the same port (UDP); needs tls; or:
  *     # http3: { max_streams: 100, idle_timeout: 30s, max_data: 10MiB, max_stream_data: 1MiB,
- *     #          address_validation: false, early_data: true }
+ *     #          address_validation: false, early_data: true, congestion_control: cubic }   # or reno, bbr
  *     routes:
  *       - match: { hosts: ["*"], path_prefix: / }
  *         cluster: app
@@ -343,14 +343,19 @@ public final class EdgeConfigParser {
         }
         if (!raw.isObject()) {
             throw n.error("http3", "is " + raw + " (allowed: true, false, or a map of max_streams, idle_timeout, max_data, "
-                    + "max_stream_data, address_validation, early_data)");
+                    + "max_stream_data, address_validation, early_data, congestion_control)");
         }
-        ConfigNode q = n.child("http3").onlyKeys("max_streams", "idle_timeout", "max_data", "max_stream_data", "address_validation", "early_data");
+        ConfigNode q = n.child("http3").onlyKeys("max_streams", "idle_timeout", "max_data", "max_stream_data", "address_validation",
+                "early_data", "congestion_control");
         QuicLimits d = QuicLimits.DEFAULTS;
+        String cc = q.string("congestion_control", d.congestionControl().configName());
+        QuicLimits.CongestionControl congestionControl = QuicLimits.CongestionControl.named(cc).orElseThrow(() -> q.error("congestion_control",
+                "is " + cc + " (allowed: " + java.util.Arrays.stream(QuicLimits.CongestionControl.values())
+                        .map(QuicLimits.CongestionControl::configName).collect(java.util.stream.Collectors.joining(", ")) + ")"));
         return Optional.of(wrap(q.path(), () -> new QuicLimits((int) q.integer("max_streams", d.maxStreams(), 1, 1_000_000),
                 q.duration("idle_timeout", d.idleTimeout()), q.bytes("max_data", d.maxData(), 1L << 40),
                 q.bytes("max_stream_data", d.maxStreamData(), 1L << 40), q.bool("address_validation", d.addressValidation()),
-                q.bool("early_data", d.earlyData()))));
+                q.bool("early_data", d.earlyData()), congestionControl)));
     }
 
     private static Path expandHome(String p) {

@@ -89,6 +89,7 @@ public final class Http3ServerInitializer {
                 .initialMaxStreamDataBidirectionalLocal(quic.maxStreamData())
                 .initialMaxStreamDataBidirectionalRemote(quic.maxStreamData())
                 .initialMaxStreamsBidirectional(quic.maxStreams())
+                .congestionControlAlgorithm(quic.congestionControl().quiche())
                 .tokenHandler(quic.addressValidation() ? (retryTokens = new RetryTokens(Duration.ofSeconds(30), wallMillis))
                         : RetryTokens.NONE)
                 .handler(new ConnectionInitializer());
