@@ -48,6 +48,7 @@ class Http3BalancerTest {
                 http3: true
                 backends: [127.0.0.1:%d]
                 access_log: false
+                workers: 2
                 """.formatted(caDir, upstream.port()));
         lb = new LoadBalancer("h3-lb", EdgeConfigParser.parse(yaml, "", null), Network.host(), MonotonicClock.SYSTEM);
         List<BoundAddress> bound = lb.start().get(20, TimeUnit.SECONDS);
@@ -101,6 +102,26 @@ class Http3BalancerTest {
             assertThat(again.timeline().connectionReused()).isTrue();
             assertThat(again.connectionId()).isEqualTo(r.connectionId());
             assertThat(again.timeline().phase(PhaseKind.QUIC)).isEmpty();
+        }
+    }
+
+    /**
+     * Two workers with epoll: two UDP sockets share the port (SO_REUSEPORT) and the kernel spreads
+     * clients over them by address and port; every fresh client (a new UDP port each) is served
+     * whole by the socket it landed on.
+     */
+    @Test
+    void everyWorkerHasItsOwnUdpSocketAndEachClientStaysOnOne() {
+        int expected = dev.roundtrip.http.Transport.best() == dev.roundtrip.http.Transport.EPOLL ? 2 : 1;
+        assertThat(lb.metricsText()).contains("roundtrip_lb_quic_sockets{listener=\"default\"} " + expected);
+        for (int i = 0; i < 8; i++) {
+            try (Tracer tracer = new Tracer(config(HttpVersion.HTTP_3))) {
+                TraceResult first = tracer.run(TraceRequest.get(url("/spread/" + i)));
+                TraceResult again = tracer.run(TraceRequest.get(url("/spread/" + i)));
+                assertThat(first.timeline().status()).as("client %d", i).isEqualTo(200);
+                assertThat(again.timeline().status()).as("client %d, again", i).isEqualTo(200);
+                assertThat(again.connectionId()).as("client %d kept its QUIC connection", i).isEqualTo(first.connectionId());
+            }
         }
     }
 

@@ -33,8 +33,12 @@ import org.slf4j.LoggerFactory;
  * metrics and the access log are shared with HTTP/1.1 and HTTP/2. It also wraps the TCP side's
  * handlers so their responses advertise it ({@code Alt-Svc: h3=":PORT"}, RFC 7838).
  *
- * <p>The UDP socket is served by one event loop of the balancer's workers (QUIC demultiplexes
- * connections by connection id on that socket); requests and their upstream connections stay on it.
+ * <p>Sockets: with the epoll transport, one UDP socket per worker event loop, all bound to the
+ * port with {@code SO_REUSEPORT}, so the kernel spreads clients over the workers by their address
+ * and port (a client keeps its 4-tuple, so its datagrams keep reaching the socket, and the QUIC
+ * codec, that holds its connection; a client whose address changes mid-connection, which QUIC
+ * would otherwise survive, starts over). Elsewhere one socket on one loop. Requests and their
+ * upstream connections stay on their socket's loop.
  */
 public final class Http3Listener {
     private static final Logger log = LoggerFactory.getLogger(Http3Listener.class);
@@ -46,7 +50,7 @@ public final class Http3Listener {
     private final QuicSslContext ssl;
     private final Http3ServerInitializer initializer;
     private volatile String altSvc;
-    private volatile Channel socket;
+    private final List<Channel> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param listener a listener with {@link ListenerConfig#http3()} present
@@ -88,30 +92,49 @@ public final class Http3Listener {
     }
 
     /**
-     * Binds UDP on the port the TCP side got ({@code tcp}), on one of {@code workers}' loops.
-     * Completes with the h3 address, or fails naming it (e.g. the UDP port is taken).
+     * Binds UDP on the port the TCP side got ({@code tcp}): one socket per loop of {@code workers}
+     * with epoll, else one. Completes with the h3 address, or fails naming it (e.g. the UDP port
+     * is taken), leaving no socket open.
      */
     public CompletableFuture<BoundAddress> start(EventLoopGroup workers, Transport transport, Network network, BoundAddress tcp) {
-        CompletableFuture<BoundAddress> result = new CompletableFuture<>();
         InetSocketAddress real = tcp.real();
         InetSocketAddress shown = tcp.labAddress();
-        altSvc = "h3=\":" + shown.getPort() + "\"; ma=" + ALT_SVC_MAX_AGE;
-        ChannelHandler codec = initializer.quicCodec(ssl, System::currentTimeMillis);
-        new Bootstrap().group(workers).channel(transport.datagramChannel()).handler(codec).bind(real)
-                .addListener((ChannelFuture f) -> {
-                    if (f.isSuccess()) {
-                        socket = f.channel();
-                        log.debug("{} listening on {} (h3, udp)", listener.name(), HostPort.format(shown));
-                        result.complete(new BoundAddress("h3", shown, real));
-                    } else {
-                        altSvc = null;
-                        java.net.BindException e = new java.net.BindException(HostPort.format(shown) + "/udp (h3): "
-                                + f.cause().getMessage());
-                        e.initCause(f.cause());
-                        result.completeExceptionally(e);
-                    }
-                });
+        int count = 1;
+        if (transport == Transport.EPOLL) {
+            count = 0;
+            for (var ignored : workers) {
+                count++;
+            }
+        }
+        CompletableFuture<BoundAddress> result = new CompletableFuture<>();
+        bindSockets(workers, transport, real, count, 0, result, shown);
         return result;
+    }
+
+    private void bindSockets(EventLoopGroup workers, Transport transport, InetSocketAddress real, int count, int done,
+                             CompletableFuture<BoundAddress> result, InetSocketAddress shown) {
+        if (done == count) {
+            altSvc = "h3=\":" + shown.getPort() + "\"; ma=" + ALT_SVC_MAX_AGE;
+            log.debug("{} listening on {} (h3, udp, {} socket{})", listener.name(), HostPort.format(shown), count, count == 1 ? "" : "s");
+            result.complete(new BoundAddress("h3", shown, real));
+            return;
+        }
+        Bootstrap b = new Bootstrap().group(workers).channel(transport.datagramChannel())
+                .handler(initializer.quicCodec(ssl, System::currentTimeMillis));
+        if (count > 1) {
+            b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
+        }
+        b.bind(real).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                sockets.add(f.channel());
+                bindSockets(workers, transport, real, count, done + 1, result, shown);
+            } else {
+                close();
+                java.net.BindException e = new java.net.BindException(HostPort.format(shown) + "/udp (h3): " + f.cause().getMessage());
+                e.initCause(f.cause());
+                result.completeExceptionally(e);
+            }
+        });
     }
 
     /** {@code handler}, with {@code Alt-Svc} added to its responses once this listener is up (for the TCP side). */
@@ -128,13 +151,18 @@ public final class Http3Listener {
         return listener;
     }
 
-    /** Closes the UDP socket (every QUIC connection on it ends). */
+    /** The UDP sockets bound now. */
+    public int sockets() {
+        return sockets.size();
+    }
+
+    /** Closes the UDP sockets (every QUIC connection on them ends). */
     public void close() {
-        Channel s = socket;
         altSvc = null;
-        if (s != null) {
+        for (Channel s : sockets) {
             s.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
+        sockets.clear();
     }
 
     /** Appends the QUIC connection gauges of {@code listeners} in the Prometheus text format. */
@@ -147,6 +175,11 @@ public final class Http3Listener {
         for (Http3Listener h : listeners) {
             out.append("roundtrip_lb_downstream_quic_connections{listener=\"").append(h.listener.name()).append("\"} ")
                     .append(h.initializer.openConnections()).append('\n');
+        }
+        out.append("# HELP roundtrip_lb_quic_sockets UDP sockets serving a listener's HTTP/3 (one per worker with SO_REUSEPORT).\n");
+        out.append("# TYPE roundtrip_lb_quic_sockets gauge\n");
+        for (Http3Listener h : listeners) {
+            out.append("roundtrip_lb_quic_sockets{listener=\"").append(h.listener.name()).append("\"} ").append(h.sockets()).append('\n');
         }
         out.append("# HELP roundtrip_lb_quic_retry_tokens_total Address validation: Retry tokens issued, and client tokens accepted or refused.\n");
         out.append("# TYPE roundtrip_lb_quic_retry_tokens_total counter\n");

@@ -76,7 +76,8 @@ public final class Http3ServerInitializer {
     }
 
     /**
-     * The handler of the listener's UDP socket: QUIC with {@code ssl} (built with ALPN
+     * The handler of one of the listener's UDP sockets (call once per socket; the sockets share
+     * the limits, counters and Retry tokens): QUIC with {@code ssl} (built with ALPN
      * {@link #applicationProtocols()} and, for 0-RTT, {@code earlyData(true)}).
      *
      * @param wallMillis the wall clock Retry tokens expire by
@@ -90,10 +91,17 @@ public final class Http3ServerInitializer {
                 .initialMaxStreamDataBidirectionalRemote(quic.maxStreamData())
                 .initialMaxStreamsBidirectional(quic.maxStreams())
                 .congestionControlAlgorithm(quic.congestionControl().quiche())
-                .tokenHandler(quic.addressValidation() ? (retryTokens = new RetryTokens(Duration.ofSeconds(30), wallMillis))
-                        : RetryTokens.NONE)
+                .tokenHandler(quic.addressValidation() ? retryTokens(wallMillis) : RetryTokens.NONE)
                 .handler(new ConnectionInitializer());
         return HandshakeProgress.around(builder.build());
+    }
+
+    /** One set of Retry tokens for every socket of the listener, so any of them accepts a token another issued. */
+    private synchronized RetryTokens retryTokens(LongSupplier wallMillis) {
+        if (retryTokens == null) {
+            retryTokens = new RetryTokens(Duration.ofSeconds(30), wallMillis);
+        }
+        return retryTokens;
     }
 
     /** The Retry tokens of address validation, empty when it is off (or before {@link #quicCodec}). */
