@@ -134,6 +134,47 @@ class H3FallbackTest {
         }
     }
 
+    /**
+     * An alternative that answers but cannot be trusted (a load balancer serving h3 with another
+     * CA's certificate): the QUIC handshake fails within milliseconds, and TCP starts at once
+     * rather than after the (here long) fallback delay.
+     */
+    @Test
+    void aFailedHandshakeStartsTcpAtOnce(@TempDir Path otherCa) throws Exception {
+        Duration longDelay = Duration.ofSeconds(5);
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree("""
+                listen: 127.0.0.1:0
+                tls: { certificates: [ { names: [api.test] } ], ca_dir: %s }
+                http3: true
+                backends: [127.0.0.1:9]
+                access_log: false
+                """.formatted(otherCa));
+        var lb = new dev.roundtrip.edge.LoadBalancer("untrusted-h3", dev.roundtrip.edge.config.EdgeConfigParser.parse(yaml, "", null),
+                dev.roundtrip.core.net.Network.host(), dev.roundtrip.core.timeline.MonotonicClock.SYSTEM);
+        try (TestHttpServer origin = TestHttpServer.tls(TlsContexts.nettyServer(leaf), Behavior.ok());
+             Tracer tracer = new Tracer(config(HttpVersion.ALT_SVC).withH3FallbackDelay(longDelay))) {
+            int h3 = lb.start().get(20, java.util.concurrent.TimeUnit.SECONDS).stream()
+                    .filter(b -> b.protocol().equals("h3")).findFirst().orElseThrow().real().getPort();
+            origin.behave(Behavior.ok().withAltSvc("h3=\":" + h3 + "\""));
+            TraceRequest request = TraceRequest.get("https://api.test:" + origin.port() + "/users");
+            tracer.run(request);
+            TraceResult r = tracer.run(request);
+
+            assertThat(r.timeline().failure()).isNull();
+            assertThat(r.timeline().protocol()).isEqualTo("h2");
+            AltSvcOutcome outcome = r.altSvc();
+            assertThat(outcome.result()).isEqualTo(Result.TCP_QUIC_FAILED);
+            assertThat(outcome.quic().end()).isEqualTo(End.FAILED);
+            assertThat(outcome.quic().error()).startsWith("QUIC handshake with api.test (127.0.0.1:" + h3 + "/udp)");
+            assertThat(outcome.tcp().startNanos()).isGreaterThanOrEqualTo(outcome.quic().endNanos());
+            assertThat(r.timeline().totalNanos()).as("no waiting for the delay").isLessThan(longDelay.toNanos());
+            assertThat(outcome.explain()).contains("failed after").contains("started at once");
+            assertThat(tracer.run(request).altSvc().result()).isEqualTo(Result.TCP_BROKEN);
+        } finally {
+            lb.stop(Duration.ofMillis(100)).get(20, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void explicitHttp3DoesNotFallBack() throws Exception {
         try (SilentUdpPort hole = new SilentUdpPort();
