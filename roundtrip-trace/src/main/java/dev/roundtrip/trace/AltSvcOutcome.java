@@ -17,8 +17,10 @@ import java.util.Locale;
  * @param tcp the TCP + TLS attempt, null when none was started
  * @param brokenReason why the alternative is broken: what happened to it on this call, or on the
  *        earlier call that marked it; empty while it works
+ * @param tcpReused whether the TCP side was an idle pooled connection (ready at once) rather than a new TCP + TLS one
  */
-public record AltSvcOutcome(Result result, int h3Port, Duration fallbackDelay, Attempt quic, Attempt tcp, String brokenReason) {
+public record AltSvcOutcome(Result result, int h3Port, Duration fallbackDelay, Attempt quic, Attempt tcp, String brokenReason,
+                            boolean tcpReused) {
 
     /** How the race ended. */
     public enum Result {
@@ -78,7 +80,12 @@ public record AltSvcOutcome(Result result, int h3Port, Duration fallbackDelay, A
 
     /** A call that went straight to TCP because the alternative at {@code h3Port} was marked broken for {@code reason}. */
     public static AltSvcOutcome straightToTcp(int h3Port, Duration fallbackDelay, String reason) {
-        return new AltSvcOutcome(Result.TCP_BROKEN, h3Port, fallbackDelay, null, null, reason);
+        return new AltSvcOutcome(Result.TCP_BROKEN, h3Port, fallbackDelay, null, null, reason, false);
+    }
+
+    /** The same outcome, its TCP side being an idle pooled connection. */
+    public AltSvcOutcome withTcpReused() {
+        return new AltSvcOutcome(result, h3Port, fallbackDelay, quic, tcp, brokenReason, true);
     }
 
     /** Whether this call found the alternative broken: its QUIC attempt failed or lost to TCP. */
@@ -103,13 +110,14 @@ public record AltSvcOutcome(Result result, int h3Port, Duration fallbackDelay, A
             case H3_TCP_ABANDONED -> "HTTP/3: QUIC was ready at " + millis(quic.endNanos()) + ", after TCP had started at the "
                     + millis(fallbackDelay) + " fallback delay but before TCP + TLS was; the TCP attempt was closed";
             case TCP_QUIC_FAILED -> "over TCP: the QUIC handshake with " + alternative + " failed after "
-                    + millis(quic.durationNanos()) + " (" + quic.error() + "), so TCP + TLS "
-                    + (tcp != null && tcp.startNanos() >= quic.endNanos() ? "started at once and carried the request"
+                    + millis(quic.durationNanos()) + " (" + quic.error() + "), so "
+                    + (tcpReused ? "the idle TCP connection" : "TCP + TLS") + " "
+                    + (tcp != null && tcp.startNanos() >= quic.endNanos() ? "took over at once"
                             : "(started at the " + millis(fallbackDelay) + " fallback delay) carried the request")
                     + "; the alternative is now marked broken for the rest of this run";
             case TCP_QUIC_ABANDONED -> "over TCP: no QUIC handshake with " + alternative + " within the " + millis(fallbackDelay)
-                    + " fallback delay, so TCP + TLS started and was ready first; the alternative is now marked broken"
-                    + " for the rest of this run";
+                    + " fallback delay, so " + (tcpReused ? "the idle TCP connection took the request"
+                            : "TCP + TLS started and was ready first") + "; the alternative is now marked broken for the rest of this run";
             case BOTH_FAILED -> "no connection: the QUIC handshake with " + alternative + " failed (" + quic.error()
                     + ") and so did the TCP fallback";
             case TCP_BROKEN -> "over TCP: " + alternative + " was marked broken earlier in this run (" + brokenReason

@@ -164,6 +164,9 @@ public final class Tracer implements AutoCloseable {
                 c.close();
             }
             Timeline timeline = race.get() == null ? recorder.timeline() : withWinnerOnly(recorder.timeline(), c);
+            if (outcome != null && race.get() != null && !outcome.h3Used() && timeline.connectionReused()) {
+                outcome = outcome.withTcpReused();
+            }
             return new TraceResult(timeline, startedAt, c.id(), response.requestHeaders(),
                     response.responseHeaders(), response.reason(), response.requestBytes(), null,
                     c instanceof Http3Connection h3 ? h3.earlyData() : EarlyData.NOT_SENT, response.bodySha256(), outcome);

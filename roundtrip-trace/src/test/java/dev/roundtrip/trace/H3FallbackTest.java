@@ -128,6 +128,8 @@ class H3FallbackTest {
             assertThat(second.timeline().connectionReused()).isTrue();
             assertThat(second.connectionId()).isEqualTo(first.connectionId());
             assertThat(second.timeline().phase(PhaseKind.CONNECT)).isEmpty();
+            assertThat(second.altSvc().tcpReused()).isTrue();
+            assertThat(second.altSvc().explain()).contains("so the idle TCP connection took the request");
             assertThat(third.altSvc().result()).isEqualTo(Result.TCP_BROKEN);
             assertThat(third.connectionId()).isEqualTo(first.connectionId());
             assertThat(origin.connectionsAccepted()).isEqualTo(1);
@@ -168,7 +170,7 @@ class H3FallbackTest {
             assertThat(outcome.quic().error()).startsWith("QUIC handshake with api.test (127.0.0.1:" + h3 + "/udp)");
             assertThat(outcome.tcp().startNanos()).isGreaterThanOrEqualTo(outcome.quic().endNanos());
             assertThat(r.timeline().totalNanos()).as("no waiting for the delay").isLessThan(longDelay.toNanos());
-            assertThat(outcome.explain()).contains("failed after").contains("started at once");
+            assertThat(outcome.explain()).contains("failed after").contains("took over at once");
             assertThat(tracer.run(request).altSvc().result()).isEqualTo(Result.TCP_BROKEN);
         } finally {
             lb.stop(Duration.ofMillis(100)).get(20, java.util.concurrent.TimeUnit.SECONDS);

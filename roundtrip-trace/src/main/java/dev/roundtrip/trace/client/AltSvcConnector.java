@@ -206,10 +206,10 @@ public final class AltSvcConnector {
             }
             Attempt q = attempt(quicStart, quicEnd, decisions.quic(), quicError);
             String broken = !decisions.alternativeBroken() ? ""
-                    : q.end() == End.ABANDONED ? "no QUIC handshake within " + fallbackDelay.toMillis() + " ms, and TCP + TLS was ready first"
+                    : q.end() == End.ABANDONED ? "no QUIC handshake within " + fallbackDelay.toMillis() + " ms, and the TCP fallback was ready first"
                     : "QUIC handshake failed: " + q.error();
             outcome = new AltSvcOutcome(result, h3Port, fallbackDelay, q,
-                    tcpStart < 0 ? null : attempt(tcpStart, tcpEnd, decisions.tcp(), tcpErrorText), broken);
+                    tcpStart < 0 ? null : attempt(tcpStart, tcpEnd, decisions.tcp(), tcpErrorText), broken, false);
         }
 
         private Attempt attempt(long start, long end, FallbackRace.Leg leg, String error) {

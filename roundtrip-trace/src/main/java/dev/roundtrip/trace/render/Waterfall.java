@@ -143,7 +143,7 @@ public final class Waterfall {
         }
         if (a.quic() != null && a.quic().end() != AltSvcOutcome.End.READY) {
             attempt("(quic)", a.quic(), scale, a.quic().end() == AltSvcOutcome.End.ABANDONED
-                    ? "abandoned: TCP + TLS was ready first" : "failed: " + a.quic().error());
+                    ? "abandoned: the TCP fallback was ready first" : "failed: " + a.quic().error());
         }
         if (a.tcp() != null && a.tcp().end() != AltSvcOutcome.End.READY) {
             attempt("(tcp+tls)", a.tcp(), scale, a.tcp().end() == AltSvcOutcome.End.ABANDONED
