@@ -26,6 +26,7 @@ import dev.roundtrip.trace.tls.ClientTlsContexts;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -219,14 +220,22 @@ public final class Tracer implements AutoCloseable {
      * reported to the call's listener while they could still win, so the loser may have left a
      * phase (the TCP connect of an abandoned fallback), its address or its TLS facts behind.
      */
-    static Timeline withWinnerOnly(Timeline t, TraceConnection winner) {
-        boolean quic = winner instanceof Http3Connection;
+    private static Timeline withWinnerOnly(Timeline t, TraceConnection winner) {
+        return withWinnerOnly(t, winner instanceof Http3Connection, winner.remote(), winner.tls());
+    }
+
+    /**
+     * {@link #withWinnerOnly(Timeline, TraceConnection)} for a winner over QUIC ({@code quic}) or
+     * TCP, connected to {@code remote}, with {@code tls} from its handshake (a QUIC connection
+     * handed over for 0-RTT has none yet: the timeline's own, from the handshake's end, stays).
+     */
+    static Timeline withWinnerOnly(Timeline t, boolean quic, InetSocketAddress remote, TlsInfo tls) {
         List<Phase> phases = t.phases().stream().filter(p -> quic
                 ? p.kind() != PhaseKind.CONNECT && p.kind() != PhaseKind.TLS
                 : p.kind() != PhaseKind.QUIC).toList();
         boolean reused = !quic && t.connectionReused();
-        TlsInfo tls = quic ? t.tls() : reused ? null : winner.tls();
-        return new Timeline(t.method(), t.url(), phases, t.dnsSteps(), winner.remote(), reused, tls, t.protocol(), t.status(),
+        TlsInfo facts = quic ? t.tls() : reused ? null : tls;
+        return new Timeline(t.method(), t.url(), phases, t.dnsSteps(), remote, reused, facts, t.protocol(), t.status(),
                 t.responseBytes(), t.serverTimings(), t.totalNanos(), t.failure());
     }
 
