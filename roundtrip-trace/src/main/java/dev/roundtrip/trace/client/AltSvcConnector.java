@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -22,9 +23,10 @@ import java.util.function.Function;
  * {@link FallbackRace} decides, this class does what it says.
  *
  * <p>Both attempts report their connection events to the call's listener only while they can
- * still win: a loser's later events (its failure, its late handshake) are kept out of the
- * timeline and recorded in the {@link AltSvcOutcome} instead. Every step of the race runs on one
- * event loop, so the decisions need no lock.
+ * still win. When one is abandoned, the phase it had open ends there with a failure event (every
+ * start has its end), and its later events (its own failure, a late handshake) are kept out of
+ * the timeline; the {@link AltSvcOutcome} records the attempt instead. Every step of the race
+ * runs on one event loop, so the decisions need no lock.
  */
 public final class AltSvcConnector {
     private final EventLoop loop;
@@ -124,7 +126,7 @@ public final class AltSvcConnector {
             // Stamped where the attempt ends, then handled in turn on the loop (never re-entered from a leg).
             f.whenComplete((c, error) -> {
                 long at = clock.nanoTime();
-                if (!(error instanceof java.util.concurrent.CancellationException)) {
+                if (!(error instanceof CancellationException)) {
                     loop.execute(() -> on(error == null ? ready : failed, c, error, at));
                 }
             });
@@ -168,12 +170,12 @@ public final class AltSvcConnector {
                         handOver = () -> connection.complete(winner);
                     }
                     case ABANDON_QUIC -> {
-                        quicEvents.close();
+                        quicEvents.close(new CancellationException("abandoned: the TCP fallback was ready first"));
                         quicEnd = at;
                         quic.cancel(false); // the connector closes the UDP socket
                     }
                     case ABANDON_TCP -> {
-                        tcpEvents.close();
+                        tcpEvents.close(new CancellationException("abandoned: QUIC was ready first"));
                         tcpEnd = at;
                         tcp.cancel(false); // the connector closes the TCP socket
                     }
@@ -225,16 +227,33 @@ public final class AltSvcConnector {
             return new Attempt(Math.max(0, start - callStartNanos), Math.max(0, stop - start), e, e == End.FAILED ? error : "");
         }
 
-        /** Forwards one attempt's connection events to the call's listener until the attempt loses. */
+        /**
+         * Forwards one attempt's connection events to the call's listener until the attempt loses,
+         * remembering which phase it has open (events come from the race's event loop).
+         */
         private final class GatedListener implements RequestListener {
             private final RequestListener to;
             private volatile boolean open = true;
+            private InetSocketAddress connecting;
+            private boolean inTls;
+            private InetSocketAddress inQuic;
 
             GatedListener(RequestListener to) {
                 this.to = to;
             }
 
-            void close() {
+            /** Ends the phase the attempt has open with {@code cause}, then forwards nothing more. */
+            void close(Throwable cause) {
+                if (!open) {
+                    return;
+                }
+                if (inQuic != null) {
+                    to.quicFailed(inQuic, cause);
+                } else if (inTls) {
+                    to.tlsFailed(cause);
+                } else if (connecting != null) {
+                    to.connectFailed(connecting, cause);
+                }
                 open = false;
             }
 
@@ -244,6 +263,7 @@ public final class AltSvcConnector {
 
             @Override
             public void connectStart(InetSocketAddress address) {
+                connecting = address;
                 if (pass()) {
                     to.connectStart(address);
                 }
@@ -251,6 +271,7 @@ public final class AltSvcConnector {
 
             @Override
             public void connectEnd(InetSocketAddress address) {
+                connecting = null;
                 if (pass()) {
                     to.connectEnd(address);
                 }
@@ -258,6 +279,7 @@ public final class AltSvcConnector {
 
             @Override
             public void connectFailed(InetSocketAddress address, Throwable error) {
+                connecting = null;
                 if (pass()) {
                     to.connectFailed(address, error);
                 }
@@ -272,6 +294,7 @@ public final class AltSvcConnector {
 
             @Override
             public void tlsStart() {
+                inTls = true;
                 if (pass()) {
                     to.tlsStart();
                 }
@@ -279,6 +302,7 @@ public final class AltSvcConnector {
 
             @Override
             public void tlsEnd(TlsInfo info) {
+                inTls = false;
                 if (pass()) {
                     to.tlsEnd(info);
                 }
@@ -286,6 +310,7 @@ public final class AltSvcConnector {
 
             @Override
             public void tlsFailed(Throwable error) {
+                inTls = false;
                 if (pass()) {
                     to.tlsFailed(error);
                 }
@@ -293,6 +318,7 @@ public final class AltSvcConnector {
 
             @Override
             public void quicStart(InetSocketAddress address) {
+                inQuic = address;
                 if (pass()) {
                     to.quicStart(address);
                 }
@@ -300,6 +326,7 @@ public final class AltSvcConnector {
 
             @Override
             public void quicEnd(InetSocketAddress address, TlsInfo info) {
+                inQuic = null;
                 if (pass()) {
                     to.quicEnd(address, info);
                 }
@@ -307,6 +334,7 @@ public final class AltSvcConnector {
 
             @Override
             public void quicFailed(InetSocketAddress address, Throwable error) {
+                inQuic = null;
                 if (pass()) {
                     to.quicFailed(address, error);
                 }
