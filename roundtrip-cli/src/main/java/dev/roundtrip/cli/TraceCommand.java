@@ -77,6 +77,8 @@ import picocli.CommandLine.Parameters;
                 "  roundtrip trace http://127.0.0.1:8080/ --http 2 --repeat 3",
                 "  roundtrip trace https://127.0.0.1:8443/ --http 3 --repeat 2 --no-reuse   (0-RTT on the second)",
                 "  roundtrip trace https://127.0.0.1:8443/ --http auto --repeat 2           (Alt-Svc: h3 on the second)",
+                "  roundtrip trace https://127.0.0.1:8443/ --http auto --repeat 3 --h3-fallback-delay 100",
+                "                                        (UDP blocked: the second falls back to TCP, the third skips QUIC)",
                 "  roundtrip trace https://127.0.0.1:8443/ --json | jq .runs[0].time_total",
                 "",
                 "JSON schema " + TraceJson.SCHEMA + ": see dev.roundtrip.trace.render.TraceJson;",
@@ -97,9 +99,17 @@ final class TraceCommand implements Callable<Integer> {
 
     @Option(names = "--http", paramLabel = "1.1|2|3|auto",
             description = "HTTP version: 1.1, 2 (ALPN h2 over TLS, prior knowledge h2c for http://), 3 (QUIC over UDP, https only), "
-                    + "or auto (like a browser: TCP first, then HTTP/3 where the server's Alt-Svc points, on the repeats). "
+                    + "or auto (like a browser: TCP first, then HTTP/3 where the server's Alt-Svc points, on the repeats, "
+                    + "falling back to TCP when QUIC does not answer: see --h3-fallback-delay). "
                     + "Default: ALPN picks over TLS, 1.1 in cleartext.")
     String http;
+
+    @Option(names = "--h3-fallback-delay", paramLabel = "MS",
+            description = "With --http auto: how long the QUIC handshake to the Alt-Svc alternative has alone before TCP + TLS "
+                    + "starts beside it (at once if QUIC fails); the first connection ready carries the request, the other is closed, "
+                    + "and an alternative that failed or lost is skipped for the rest of the run. 0 starts both together. "
+                    + "Default: 300.")
+    Long h3FallbackDelayMillis;
 
     @Option(names = "--resolver", paramLabel = "system|ADDR:PORT", defaultValue = "system",
             description = "Who resolves names: the operating system (default), or roundtrip's stub resolver asking the recursive resolver at ADDR:PORT (port 53 if omitted); roundtrip's own resolver then reports its root -> TLD -> authoritative steps.")
@@ -240,7 +250,23 @@ final class TraceCommand implements Callable<Integer> {
                 .withConnectTo(connectTo.stream().map(ConnectTo::parse).toList())
                 .withTrust(trust())
                 .withReuseConnections(!noReuse)
-                .withTimeouts(timeout, timeout, timeout, timeout);
+                .withTimeouts(timeout, timeout, timeout, timeout)
+                .withH3FallbackDelay(h3FallbackDelay());
+    }
+
+    /** {@code --h3-fallback-delay}: only with {@code --http auto}, zero or more milliseconds, at most the timeout. */
+    private Duration h3FallbackDelay() {
+        if (h3FallbackDelayMillis == null) {
+            return TracerConfig.DEFAULT_H3_FALLBACK_DELAY;
+        }
+        if (http == null || HttpVersion.parse(http) != HttpVersion.ALT_SVC) {
+            throw new IllegalArgumentException("--h3-fallback-delay applies only with --http auto (where HTTP/3 is an alternative to TCP)");
+        }
+        if (h3FallbackDelayMillis < 0 || h3FallbackDelayMillis > timeoutSeconds * 1000) {
+            throw new IllegalArgumentException("--h3-fallback-delay " + h3FallbackDelayMillis
+                    + ": expected 0 to " + Math.round(timeoutSeconds * 1000) + " milliseconds (the --timeout)");
+        }
+        return Duration.ofMillis(h3FallbackDelayMillis);
     }
 
     private Resolver resolver() {

@@ -72,7 +72,8 @@ class TraceCommandTest {
     void helpDocumentsEveryExitCode() {
         CliTest.Result r = CliTest.run("help", "trace");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("Usage: roundtrip trace", "--connect-to", "--resolver", "--har", "Exit codes:", "roundtrip-trace/1");
+        assertThat(r.out()).contains("Usage: roundtrip trace", "--connect-to", "--resolver", "--har", "--h3-fallback-delay", "Exit codes:",
+                "roundtrip-trace/1");
         for (FailureClass f : FailureClass.values()) {
             assertThat(r.out()).as(f.name()).containsPattern("(?m)^\\s*" + f.exitCode() + "\\s+\\S");
         }
@@ -159,6 +160,14 @@ class TraceCommandTest {
         CliTest.Result cleartextH3 = CliTest.run("trace", httpUrl(), "--http", "3");
         assertThat(cleartextH3.exitCode()).isEqualTo(2);
         assertThat(cleartextH3.err()).contains("--http 3 needs an https:// URL (QUIC is always TLS 1.3)");
+
+        CliTest.Result delayWithoutAuto = CliTest.run("trace", httpsUrl(), "--h3-fallback-delay", "100");
+        assertThat(delayWithoutAuto.exitCode()).isEqualTo(2);
+        assertThat(delayWithoutAuto.err()).contains("--h3-fallback-delay applies only with --http auto");
+
+        CliTest.Result negativeDelay = CliTest.run("trace", httpsUrl(), "--http", "auto", "--h3-fallback-delay", "-1");
+        assertThat(negativeDelay.exitCode()).isEqualTo(2);
+        assertThat(negativeDelay.err()).contains("--h3-fallback-delay -1: expected 0 to 10000 milliseconds (the --timeout)");
 
         CliTest.Result badResolver = CliTest.run("trace", httpUrl(), "--resolver", "not-an-address");
         assertThat(badResolver.exitCode()).isEqualTo(2);

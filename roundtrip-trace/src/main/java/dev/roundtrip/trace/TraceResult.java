@@ -19,14 +19,23 @@ import java.util.List;
  * @param failureClass why the call failed, null on success
  * @param earlyData what became of TLS 0-RTT early data (HTTP/3 on a resumed connection)
  * @param bodySha256 the SHA-256 of the response body in lower-case hex, empty when no response arrived
+ * @param altSvc what became of HTTP/3 when the call had an Alt-Svc alternative to follow
+ *        ({@code --http auto}): used, fallen back to TCP, or skipped as broken; null otherwise
  */
 public record TraceResult(Timeline timeline, Instant startedAt, int connectionId, List<Header> requestHeaders,
                           List<Header> responseHeaders, String statusText, long requestBytes, FailureClass failureClass,
-                          EarlyData earlyData, String bodySha256) {
+                          EarlyData earlyData, String bodySha256, AltSvcOutcome altSvc) {
+    /** A result of a call that followed no Alt-Svc alternative. */
+    public TraceResult(Timeline timeline, Instant startedAt, int connectionId, List<Header> requestHeaders,
+                       List<Header> responseHeaders, String statusText, long requestBytes, FailureClass failureClass,
+                       EarlyData earlyData, String bodySha256) {
+        this(timeline, startedAt, connectionId, requestHeaders, responseHeaders, statusText, requestBytes, failureClass, earlyData, bodySha256, null);
+    }
+
     /** A result without early data (TCP, or a full QUIC handshake). */
     public TraceResult(Timeline timeline, Instant startedAt, int connectionId, List<Header> requestHeaders,
                        List<Header> responseHeaders, String statusText, long requestBytes, FailureClass failureClass) {
-        this(timeline, startedAt, connectionId, requestHeaders, responseHeaders, statusText, requestBytes, failureClass, EarlyData.NOT_SENT, "");
+        this(timeline, startedAt, connectionId, requestHeaders, responseHeaders, statusText, requestBytes, failureClass, EarlyData.NOT_SENT, "", null);
     }
 
     public TraceResult {

@@ -3,12 +3,15 @@ package dev.roundtrip.trace;
 import dev.roundtrip.core.net.LabAddresses;
 import dev.roundtrip.core.resolve.Resolution;
 import dev.roundtrip.core.resolve.Resolver;
+import dev.roundtrip.core.timeline.Phase;
 import dev.roundtrip.core.timeline.PhaseKind;
 import dev.roundtrip.core.timeline.RequestListener;
 import dev.roundtrip.core.timeline.Timeline;
 import dev.roundtrip.core.timeline.TimelineRecorder;
+import dev.roundtrip.core.timeline.TlsInfo;
 import dev.roundtrip.http.Transport;
 import dev.roundtrip.trace.client.AltSvcCache;
+import dev.roundtrip.trace.client.AltSvcConnector;
 import dev.roundtrip.trace.client.CachingResolver;
 import dev.roundtrip.trace.client.Http3Connection;
 import dev.roundtrip.trace.client.QuicConnector;
@@ -23,6 +26,7 @@ import dev.roundtrip.trace.tls.ClientTlsContexts;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -56,6 +60,7 @@ public final class Tracer implements AutoCloseable {
     private final QuicConnector quicConnector;
     private final ConnectionPool h3Pool = new ConnectionPool();
     private final AltSvcCache altSvc = new AltSvcCache();
+    private final AltSvcConnector altSvcConnector;
 
     public Tracer(TracerConfig config) {
         this.config = config;
@@ -69,6 +74,7 @@ public final class Tracer implements AutoCloseable {
                 config.connectTimeout(), config.tlsTimeout());
         this.quicConnector = new QuicConnector(group, transport, config.network(), config.trust(), config.wallClock(),
                 config.connectTimeout().plus(config.tlsTimeout()), connector::nextConnectionId);
+        this.altSvcConnector = new AltSvcConnector(group.next(), config.clock(), config.h3FallbackDelay());
     }
 
     public TracerConfig config() {
@@ -83,28 +89,44 @@ public final class Tracer implements AutoCloseable {
     /**
      * Traces {@code request} and returns the timeline with the headers and the failure class.
      *
-     * <p>The request path, in order: pick the transport (HTTP/3 over QUIC when asked for, or when
-     * following a fresh {@code Alt-Svc}; TCP otherwise); a pooled connection for the route, or
-     * resolve the name (DNS) and connect (TCP + TLS, or the QUIC handshake); then the exchange (request, wait, download); then the connection goes
-     * back to the pool. The steps chain on the threads that finish them (the event loop completes
-     * the handshake and sends the request straight away), so no thread hand-off lands inside a
-     * measured phase; the caller only waits for the end.
+     * <p>The request path, in order: pick the transport (HTTP/3 over QUIC when asked for; with
+     * {@code --http auto} a race of QUIC to a fresh {@code Alt-Svc} alternative against its TCP
+     * fallback, or TCP straight away when that alternative is known to be broken; TCP otherwise);
+     * a pooled connection for the route, or resolve the name (DNS) and connect (TCP + TLS, the QUIC
+     * handshake, or the race); then the exchange (request, wait, download); then the connection
+     * goes back to the pool. The steps chain on the threads that finish them (the event loop
+     * completes the handshake and sends the request straight away), so no thread hand-off lands
+     * inside a measured phase; the caller only waits for the end.
      */
     public synchronized TraceResult run(TraceRequest request) {
         TimelineRecorder recorder = new TimelineRecorder(config.clock());
         RequestListener listener = recorder;
         Instant startedAt = config.wallClock().instant();
+        long callStartNanos = config.clock().nanoTime(); // a race's attempts are timed from here, a moment before the recorder's start
         listener.callStart(request.method(), request.url());
         Route route = Route.of(request, config.connectTo());
         AtomicReference<TraceConnection> used = new AtomicReference<>();
+        AtomicReference<AltSvcConnector.Race> race = new AtomicReference<>();
 
-        int h3Port = h3Port(request, route);
+        AltSvcCache.Choice alternative = request.tls() && config.http() == HttpVersion.ALT_SVC
+                ? altSvc.choose(route.urlHost(), route.urlPort(), config.clock().nanoTime()) : new AltSvcCache.Choice.Tcp();
+        int h3Port = !request.tls() ? 0 : config.http() == HttpVersion.HTTP_3 ? route.connectPort()
+                : alternative instanceof AltSvcCache.Choice.H3 h3 ? h3.port() : 0;
         ConnectionPool connections = h3Port > 0 ? h3Pool : pool;
         TraceConnection pooled = config.reuseConnections() ? connections.acquire(route) : null;
         CompletableFuture<TraceConnection> connection;
         if (pooled != null) {
             listener.connectionReused(pooled.remote());
             connection = CompletableFuture.completedFuture(pooled);
+        } else if (h3Port > 0 && config.http() == HttpVersion.ALT_SVC) {
+            // Like a browser: QUIC first, TCP + TLS beside it after the fallback delay or at once when QUIC fails.
+            connection = resolve(route, listener).thenCompose(addresses -> {
+                AltSvcConnector.Race r = altSvcConnector.race(callStartNanos, h3Port, listener,
+                        quic -> quicConnector.connect(route, addresses, h3Port, quic),
+                        tcp -> tcpOrPooled(route, addresses, tcp));
+                race.set(r);
+                return r.connection();
+            });
         } else if (h3Port > 0) {
             connection = resolve(route, listener).thenCompose(addresses -> quicConnector.connect(route, addresses, h3Port, listener));
         } else {
@@ -132,18 +154,23 @@ public final class Tracer implements AutoCloseable {
         try {
             Response response = await(call, route);
             TraceConnection c = used.get();
+            AltSvcOutcome outcome = altSvcOutcome(route, alternative, race.get());
             if (config.http() == HttpVersion.ALT_SVC && !(c instanceof Http3Connection)) {
                 altSvc.update(route.urlHost(), route.urlPort(), response.responseHeaders().stream()
                         .filter(h -> h.name().equalsIgnoreCase("alt-svc")).map(Header::value).toList(), config.clock().nanoTime());
             }
             if (config.reuseConnections()) {
-                connections.release(route, c);
+                (c instanceof Http3Connection ? h3Pool : pool).release(route, c);
             } else {
                 c.close();
             }
-            return new TraceResult(recorder.timeline(), startedAt, c.id(), response.requestHeaders(),
+            Timeline timeline = race.get() == null ? recorder.timeline() : withWinnerOnly(recorder.timeline(), c);
+            if (outcome != null && race.get() != null && !outcome.h3Used() && timeline.connectionReused()) {
+                outcome = outcome.withTcpReused();
+            }
+            return new TraceResult(timeline, startedAt, c.id(), response.requestHeaders(),
                     response.responseHeaders(), response.reason(), response.requestBytes(), null,
-                    c instanceof Http3Connection h3 ? h3.earlyData() : EarlyData.NOT_SENT, response.bodySha256());
+                    c instanceof Http3Connection h3 ? h3.earlyData() : EarlyData.NOT_SENT, response.bodySha256(), outcome);
         } catch (TraceException e) {
             TraceConnection c = used.get();
             if (c != null) {
@@ -152,25 +179,64 @@ public final class Tracer implements AutoCloseable {
             if (ended.compareAndSet(false, true)) { // the caller gave up waiting
                 listener.callFailed(e.phase(), e);
             }
-            return new TraceResult(recorder.timeline(), startedAt, c == null ? -1 : c.id(),
+            AltSvcOutcome outcome = altSvcOutcome(route, alternative, race.get());
+            Timeline timeline = race.get() == null || c == null ? recorder.timeline() : withWinnerOnly(recorder.timeline(), c);
+            return new TraceResult(timeline, startedAt, c == null ? -1 : c.id(),
                     c != null && !c.protocol().equals("HTTP/1.1") ? RequestHeads.http2(request) : RequestHeads.http1(request),
-                    List.of(), "", -1, e.failureClass());
+                    List.of(), "", -1, e.failureClass(), EarlyData.NOT_SENT, "", outcome);
         }
     }
 
-    /**
-     * The UDP port to speak HTTP/3 to, or 0 for TCP: the route's port with {@code --http 3}; with
-     * {@code --http auto} the port a fresh Alt-Svc advertised for the URL's origin; https only.
-     */
-    private int h3Port(TraceRequest request, Route route) {
-        if (!request.tls()) {
-            return 0;
+    /** The TCP side of a race: an idle pooled connection when there is one (as any call over TCP), otherwise TCP + TLS. */
+    private CompletableFuture<TraceConnection> tcpOrPooled(Route route, List<InetAddress> addresses, RequestListener listener) {
+        TraceConnection idle = config.reuseConnections() ? pool.acquire(route) : null;
+        if (idle != null) {
+            listener.connectionReused(idle.remote());
+            return CompletableFuture.completedFuture(idle);
         }
-        return switch (config.http()) {
-            case HTTP_3 -> route.connectPort();
-            case ALT_SVC -> altSvc.h3Port(route.urlHost(), route.urlPort(), config.clock().nanoTime()).orElse(0);
-            default -> 0;
-        };
+        return connector.connect(route, addresses, listener);
+    }
+
+    /**
+     * What became of the call's Alt-Svc alternative, remembering a broken one: the race's outcome,
+     * "straight to TCP" when the alternative was already broken, or null when there was none.
+     */
+    private AltSvcOutcome altSvcOutcome(Route route, AltSvcCache.Choice alternative, AltSvcConnector.Race race) {
+        if (alternative instanceof AltSvcCache.Choice.Broken broken) {
+            return AltSvcOutcome.straightToTcp(broken.port(), config.h3FallbackDelay(), broken.reason());
+        }
+        if (race == null || race.outcome() == null) {
+            return null;
+        }
+        AltSvcOutcome outcome = race.outcome();
+        if (outcome.alternativeBroken()) {
+            altSvc.markBroken(route.urlHost(), route.urlPort(), outcome.h3Port(), outcome.brokenReason());
+        }
+        return outcome;
+    }
+
+    /**
+     * The timeline of a race, keeping only the connection that carried the request: both attempts
+     * reported to the call's listener while they could still win, so the loser may have left a
+     * phase (the TCP connect of an abandoned fallback), its address or its TLS facts behind.
+     */
+    private static Timeline withWinnerOnly(Timeline t, TraceConnection winner) {
+        return withWinnerOnly(t, winner instanceof Http3Connection, winner.remote(), winner.tls());
+    }
+
+    /**
+     * {@link #withWinnerOnly(Timeline, TraceConnection)} for a winner over QUIC ({@code quic}) or
+     * TCP, connected to {@code remote}, with {@code tls} from its handshake (a QUIC connection
+     * handed over for 0-RTT has none yet: the timeline's own, from the handshake's end, stays).
+     */
+    static Timeline withWinnerOnly(Timeline t, boolean quic, InetSocketAddress remote, TlsInfo tls) {
+        List<Phase> phases = t.phases().stream().filter(p -> quic
+                ? p.kind() != PhaseKind.CONNECT && p.kind() != PhaseKind.TLS
+                : p.kind() != PhaseKind.QUIC).toList();
+        boolean reused = !quic && t.connectionReused();
+        TlsInfo facts = quic ? t.tls() : reused ? null : tls;
+        return new Timeline(t.method(), t.url(), phases, t.dnsSteps(), remote, reused, facts, t.protocol(), t.status(),
+                t.responseBytes(), t.serverTimings(), t.totalNanos(), t.failure());
     }
 
     /** The DNS phase: nothing for an IP literal, otherwise the resolver through the tracer's cache. */
@@ -200,7 +266,8 @@ public final class Tracer implements AutoCloseable {
     /** Waits for the call, at most the sum of its phases' timeouts plus a grace period. */
     private Response await(CompletableFuture<Response> call, Route route) throws TraceException {
         Duration budget = config.dnsTimeout().plus(config.connectTimeout()).plus(config.tlsTimeout())
-                .plus(config.responseTimeout()).plus(GRACE);
+                .plus(config.responseTimeout()).plus(GRACE)
+                .plus(config.http() == HttpVersion.ALT_SVC ? config.h3FallbackDelay() : Duration.ZERO); // TCP may start that late
         try {
             return call.get(budget.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {

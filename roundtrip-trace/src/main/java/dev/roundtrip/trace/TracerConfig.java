@@ -25,11 +25,14 @@ import java.util.List;
  * @param responseTimeout the longest from sending the request to the end of the response
  * @param clock the monotonic clock every phase is timed with
  * @param wallClock the wall clock, only for the start date HAR wants
+ * @param h3FallbackDelay with {@code --http auto}, how long a QUIC handshake to an Alt-Svc
+ *        alternative has alone before TCP + TLS starts beside it (zero: both at once); the first
+ *        connection ready carries the request
  */
 public record TracerConfig(Resolver resolver, Network network, TrustPolicy trust, HttpVersion http,
                            List<ConnectTo> connectTo, boolean reuseConnections, Duration dnsCacheTtl,
                            Duration dnsTimeout, Duration connectTimeout, Duration tlsTimeout,
-                           Duration responseTimeout, MonotonicClock clock, Clock wallClock) {
+                           Duration responseTimeout, MonotonicClock clock, Clock wallClock, Duration h3FallbackDelay) {
 
     public TracerConfig {
         require(resolver, "resolver");
@@ -46,46 +49,59 @@ public record TracerConfig(Resolver resolver, Network network, TrustPolicy trust
         if (dnsCacheTtl == null || dnsCacheTtl.isNegative()) {
             throw new IllegalArgumentException("dnsCacheTtl: " + dnsCacheTtl + " (expected zero or more)");
         }
+        if (h3FallbackDelay == null || h3FallbackDelay.isNegative()) {
+            throw new IllegalArgumentException("h3FallbackDelay: " + h3FallbackDelay + " (expected zero or more)");
+        }
     }
 
-    /** Defaults: host network, system roots, HTTP version by ALPN, reuse on, 60 s DNS cache, 10 s timeouts. */
+    /**
+     * How long QUIC has alone by default: a handshake on a healthy path finishes well within it
+     * (one round trip), and a user barely notices it when UDP is blocked and TCP has to take over.
+     */
+    public static final Duration DEFAULT_H3_FALLBACK_DELAY = Duration.ofMillis(300);
+
+    /** Defaults: host network, system roots, HTTP version by ALPN, reuse on, 60 s DNS cache, 10 s timeouts, 300 ms HTTP/3 fallback delay. */
     public static TracerConfig defaults(Resolver resolver) {
         return new TracerConfig(resolver, Network.host(), TrustPolicy.system(), HttpVersion.AUTO, List.of(), true,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                Duration.ofSeconds(30), MonotonicClock.SYSTEM, Clock.systemUTC());
+                Duration.ofSeconds(30), MonotonicClock.SYSTEM, Clock.systemUTC(), DEFAULT_H3_FALLBACK_DELAY);
     }
 
     public TracerConfig withNetwork(Network value) {
-        return new TracerConfig(resolver, value, trust, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock);
+        return new TracerConfig(resolver, value, trust, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay);
     }
 
     public TracerConfig withTrust(TrustPolicy value) {
-        return new TracerConfig(resolver, network, value, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock);
+        return new TracerConfig(resolver, network, value, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay);
     }
 
     public TracerConfig withHttp(HttpVersion value) {
-        return new TracerConfig(resolver, network, trust, value, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock);
+        return new TracerConfig(resolver, network, trust, value, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay);
     }
 
     public TracerConfig withConnectTo(List<ConnectTo> value) {
-        return new TracerConfig(resolver, network, trust, http, value, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock);
+        return new TracerConfig(resolver, network, trust, http, value, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay);
     }
 
     public TracerConfig withReuseConnections(boolean value) {
-        return new TracerConfig(resolver, network, trust, http, connectTo, value, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock);
+        return new TracerConfig(resolver, network, trust, http, connectTo, value, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay);
     }
 
     public TracerConfig withDnsCacheTtl(Duration value) {
-        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, value, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock);
+        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, value, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay);
     }
 
     /** Sets the DNS, connect, TLS and response timeouts at once. */
     public TracerConfig withTimeouts(Duration dns, Duration connect, Duration tls, Duration response) {
-        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, dnsCacheTtl, dns, connect, tls, response, clock, wallClock);
+        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, dnsCacheTtl, dns, connect, tls, response, clock, wallClock, h3FallbackDelay);
     }
 
     public TracerConfig withClocks(MonotonicClock monotonic, Clock wall) {
-        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, monotonic, wall);
+        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, monotonic, wall, h3FallbackDelay);
+    }
+
+    public TracerConfig withH3FallbackDelay(Duration value) {
+        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, value);
     }
 
     private static void require(Object value, String name) {

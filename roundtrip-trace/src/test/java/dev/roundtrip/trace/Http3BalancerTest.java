@@ -141,6 +141,9 @@ class Http3BalancerTest {
             assertThat(second.timeline().protocol()).isEqualTo("h3");
             assertThat(second.timeline().phase(PhaseKind.QUIC)).isPresent();
             assertThat(second.timeline().phase(PhaseKind.CONNECT)).isEmpty();
+            assertThat(first.altSvc()).isNull();
+            assertThat(second.altSvc().h3Port()).isEqualTo(port);
+            assertThat(second.altSvc().h3Used()).isTrue();
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code SslHandshakeCompletionEvent}), then
  * HTTP/1.1 or HTTP/2 as ALPN (or {@code --http 2} in cleartext) decides. The returned future
  * completes when the connection can carry a request, or fails with a classified
- * {@link dev.roundtrip.trace.TraceException}.
+ * {@link dev.roundtrip.trace.TraceException}; cancelling it closes the connection being opened.
  */
 public final class Connector {
     private final EventLoopGroup group;
@@ -91,9 +91,14 @@ public final class Connector {
                     }
                 });
         // Success is reported from the pipeline (ConnectTimingHandler, TlsHandshakeHandler); only failure here.
-        bootstrap.connect(real).addListener((ChannelFuture f) -> {
+        ChannelFuture connect = bootstrap.connect(real).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 connectFailed(route, addresses, index, listener, result, remote, f.cause());
+            }
+        });
+        result.whenComplete((c, error) -> {
+            if (result.isCancelled()) { // abandoned (HTTP/3 won the race): the socket goes, whatever stage it is in
+                connect.channel().close();
             }
         });
     }
@@ -125,7 +130,7 @@ public final class Connector {
     private void connectFailed(Route route, List<InetAddress> addresses, int index, RequestListener listener,
                                CompletableFuture<TraceConnection> result, InetSocketAddress remote, Throwable cause) {
         listener.connectFailed(remote, cause);
-        if (index + 1 < addresses.size()) {
+        if (index + 1 < addresses.size() && !result.isDone()) {
             attempt(route, addresses, index + 1, listener, result); // the next address, as every client does
         } else {
             result.completeExceptionally(FailureClassifier.classify(cause, PhaseKind.CONNECT, HostPort.format(remote)));

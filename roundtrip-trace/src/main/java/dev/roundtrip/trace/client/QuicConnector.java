@@ -108,6 +108,7 @@ public final class QuicConnector {
                 return;
             }
             Channel udp = bound.channel();
+            result.whenComplete((c, e) -> { if (result.isCancelled()) udp.close(); }); // abandoned: TCP won the race
             Handshake handshake = new Handshake(id, udp, remote, target, listener, result);
             listener.quicStart(remote);
             QuicChannel.newBootstrap(udp)

@@ -11,6 +11,7 @@ import dev.roundtrip.core.timeline.PhaseKind;
 import dev.roundtrip.core.timeline.ServerTiming;
 import dev.roundtrip.core.timeline.Timeline;
 import dev.roundtrip.core.timeline.TlsInfo;
+import dev.roundtrip.trace.AltSvcOutcome;
 import dev.roundtrip.trace.Header;
 import dev.roundtrip.trace.TraceResult;
 import java.net.Inet6Address;
@@ -41,7 +42,12 @@ import java.util.Locale;
  *             "resumed": bool} | null,
  *     "server_timing": [ {"name", "duration_ms": number | null, "description"} ],
  *     "request_headers", "response_headers": [ {"name", "value"} ],
- *     "failure": {"class": e.g. "tls-name-mismatch", "exit_code", "phase", "at_ms", "message"} | null
+ *     "failure": {"class": e.g. "tls-name-mismatch", "exit_code", "phase", "at_ms", "message"} | null,
+ *     "alt_svc": {                                 null unless the call had an Alt-Svc h3 alternative (--http auto)
+ *       "result": "h3" | "h3_tcp_abandoned" | "tcp_quic_failed" | "tcp_quic_abandoned" | "both_failed" | "tcp_broken",
+ *       "h3_port", "fallback_delay_ms", "why": one line, "broken_reason": "" while the alternative works,
+ *       "quic", "tcp": {"start_ms", "duration_ms", "end": "ready"|"failed"|"abandoned", "error"} | null  (the attempts)
+ *     } | null
  *   } ]
  * }
  * </pre>
@@ -183,7 +189,32 @@ public final class TraceJson {
             f.put("at_ms", millis(t.failure().atNanos()));
             f.put("message", t.failure().message());
         }
+        AltSvcOutcome alt = r.altSvc();
+        if (alt == null) {
+            o.putNull("alt_svc");
+        } else {
+            ObjectNode a = o.putObject("alt_svc");
+            a.put("result", alt.result().id());
+            a.put("h3_port", alt.h3Port());
+            a.put("fallback_delay_ms", millis(alt.fallbackDelay().toNanos()));
+            a.put("why", alt.explain());
+            a.put("broken_reason", alt.brokenReason());
+            attempt(a, "quic", alt.quic());
+            attempt(a, "tcp", alt.tcp());
+        }
         return o;
+    }
+
+    private static void attempt(ObjectNode parent, String name, AltSvcOutcome.Attempt attempt) {
+        if (attempt == null) {
+            parent.putNull(name);
+            return;
+        }
+        ObjectNode n = parent.putObject(name);
+        n.put("start_ms", millis(attempt.startNanos()));
+        n.put("duration_ms", millis(attempt.durationNanos()));
+        n.put("end", attempt.end().id());
+        n.put("error", attempt.error());
     }
 
     private static void headers(ArrayNode array, List<Header> headers) {

@@ -6,6 +6,7 @@ import dev.roundtrip.core.timeline.PhaseKind;
 import dev.roundtrip.core.timeline.ServerTiming;
 import dev.roundtrip.core.timeline.Timeline;
 import dev.roundtrip.core.timeline.TlsInfo;
+import dev.roundtrip.trace.AltSvcOutcome;
 import dev.roundtrip.trace.TraceResult;
 import java.net.Inet6Address;
 import java.time.ZoneOffset;
@@ -92,6 +93,9 @@ public final class Waterfall {
         line(String.format(Locale.ROOT, LABEL_FORMAT, "phase", "start", "duration")
                 + paint(DIM, axis(scale)));
         for (PhaseKind kind : PhaseKind.values()) {
+            if (kind == PhaseKind.CONNECT) {
+                losingAttempts(r.altSvc(), scale);
+            }
             if (!PhaseNotes.applies(t, kind)) {
                 continue;
             }
@@ -120,10 +124,38 @@ public final class Waterfall {
             line(paint(DIM, "  certificate " + tls.peerSubject() + " (" + String.join(", ", tls.peerNames()) + ") issued by "
                     + tls.peerIssuer() + ", expires " + tls.peerNotAfter().atOffset(ZoneOffset.UTC).toLocalDate()));
         }
+        if (r.altSvc() != null) {
+            line("  why: " + r.altSvc().explain());
+        }
         if (t.failure() != null) {
             line(paint(RED, "  ✗ failed in " + t.failure().phase().label() + " at " + ms(t.failure().atNanos()).strip() + ": "
                     + t.failure().message() + (r.failureClass() == null ? "" : "  [" + r.failureClass().id() + ", exit " + r.exitCode() + "]")));
         }
+    }
+
+    /**
+     * The rows of a race's attempts that did not carry the request (drawn where the connection
+     * phases begin): the QUIC attempt TCP beat or that failed, or the TCP attempt QUIC beat.
+     */
+    private void losingAttempts(AltSvcOutcome a, long scale) {
+        if (a == null) {
+            return;
+        }
+        if (a.quic() != null && a.quic().end() != AltSvcOutcome.End.READY) {
+            attempt("(quic)", a.quic(), scale, a.quic().end() == AltSvcOutcome.End.ABANDONED
+                    ? "abandoned: the TCP fallback was ready first" : "failed: " + a.quic().error());
+        }
+        if (a.tcp() != null && a.tcp().end() != AltSvcOutcome.End.READY) {
+            attempt("(tcp+tls)", a.tcp(), scale, a.tcp().end() == AltSvcOutcome.End.ABANDONED
+                    ? "abandoned: QUIC was ready first" : "failed: " + a.tcp().error());
+        }
+    }
+
+    private void attempt(String label, AltSvcOutcome.Attempt a, long scale, String note) {
+        boolean failed = a.end() == AltSvcOutcome.End.FAILED;
+        line(String.format(Locale.ROOT, LABEL_FORMAT, label, ms(a.startNanos()), ms(a.durationNanos()))
+                + "|" + paint(failed ? RED : DIM, bar(a.startNanos(), Math.min(scale, a.endNanos()), scale, true)) + "|  "
+                + paint(failed ? RED : DIM, note));
     }
 
     private void header(TraceResult r) {
@@ -214,8 +246,23 @@ public final class Waterfall {
             line(String.format(Locale.ROOT, "  %-4d %10s %10s %10s %10s %10s  %s", i + 1, ms(t.totalNanos()),
                     dur(t, PhaseKind.DNS), t.phase(PhaseKind.QUIC).isPresent() ? dur(t, PhaseKind.QUIC) : dur(t, PhaseKind.CONNECT),
                     t.phase(PhaseKind.QUIC).isPresent() ? "(in quic)" : dur(t, PhaseKind.TLS),
-                    c.starttransferNanos() > 0 ? ms(c.starttransferNanos()) : "-", temperature(runs.get(i))));
+                    c.starttransferNanos() > 0 ? ms(c.starttransferNanos()) : "-", temperature(runs.get(i)) + race(runs.get(i))));
         }
+    }
+
+    /** What the summary says of a call's Alt-Svc alternative. */
+    private static String race(TraceResult r) {
+        if (r.altSvc() == null) {
+            return "";
+        }
+        return switch (r.altSvc().result()) {
+            case H3 -> ", h3 via Alt-Svc";
+            case H3_TCP_ABANDONED -> ", h3 won the race with TCP";
+            case TCP_QUIC_FAILED -> ", h3 failed: TCP fallback";
+            case TCP_QUIC_ABANDONED -> ", h3 too slow: TCP fallback";
+            case BOTH_FAILED -> ", h3 and TCP failed";
+            case TCP_BROKEN -> ", h3 broken: straight to TCP";
+        };
     }
 
     private static String temperature(TraceResult r) {

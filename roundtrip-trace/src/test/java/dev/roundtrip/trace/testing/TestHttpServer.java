@@ -46,29 +46,38 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestHttpServer implements AutoCloseable {
 
     /** What the server does. */
-    public record Behavior(Duration firstByteDelay, String serverTiming, int bodyBytes, boolean close, String garbage) {
+    public record Behavior(Duration firstByteDelay, String serverTiming, int bodyBytes, boolean close, String garbage, String altSvc) {
+        public Behavior(Duration firstByteDelay, String serverTiming, int bodyBytes, boolean close, String garbage) {
+            this(firstByteDelay, serverTiming, bodyBytes, close, garbage, "");
+        }
+
         public static Behavior ok() {
             return new Behavior(Duration.ZERO, "", 2, false, "");
         }
 
+        /** Adds {@code Alt-Svc: value} to every response. */
+        public Behavior withAltSvc(String value) {
+            return new Behavior(firstByteDelay, serverTiming, bodyBytes, close, garbage, value);
+        }
+
         public Behavior withDelay(Duration d) {
-            return new Behavior(d, serverTiming, bodyBytes, close, garbage);
+            return new Behavior(d, serverTiming, bodyBytes, close, garbage, altSvc);
         }
 
         public Behavior withServerTiming(String v) {
-            return new Behavior(firstByteDelay, v, bodyBytes, close, garbage);
+            return new Behavior(firstByteDelay, v, bodyBytes, close, garbage, altSvc);
         }
 
         public Behavior withBody(int n) {
-            return new Behavior(firstByteDelay, serverTiming, n, close, garbage);
+            return new Behavior(firstByteDelay, serverTiming, n, close, garbage, altSvc);
         }
 
         public Behavior closing() {
-            return new Behavior(firstByteDelay, serverTiming, bodyBytes, true, garbage);
+            return new Behavior(firstByteDelay, serverTiming, bodyBytes, true, garbage, altSvc);
         }
 
         public Behavior garbage(String bytes) {
-            return new Behavior(firstByteDelay, serverTiming, bodyBytes, close, bytes);
+            return new Behavior(firstByteDelay, serverTiming, bodyBytes, close, bytes, altSvc);
         }
     }
 
@@ -172,6 +181,9 @@ public final class TestHttpServer implements AutoCloseable {
                     if (!b.serverTiming().isEmpty()) {
                         res.headers().set("Server-Timing", b.serverTiming());
                     }
+                    if (!b.altSvc().isEmpty()) {
+                        res.headers().set("Alt-Svc", b.altSvc());
+                    }
                     if (!keepAlive) {
                         res.headers().set(HttpHeaderNames.CONNECTION, "close");
                     }
@@ -209,6 +221,9 @@ public final class TestHttpServer implements AutoCloseable {
                             Http2Headers headers = new DefaultHttp2Headers().status("200").set("content-type", "text/plain");
                             if (!b.serverTiming().isEmpty()) {
                                 headers.set("server-timing", b.serverTiming());
+                            }
+                            if (!b.altSvc().isEmpty()) {
+                                headers.set("alt-svc", b.altSvc());
                             }
                             ctx.write(new DefaultHttp2HeadersFrame(headers, false));
                             ctx.writeAndFlush(new DefaultHttp2DataFrame(body(b), true));
