@@ -141,6 +141,11 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--json-file", paramLabel = "FILE", description = "Also write the JSON (as --json prints it) to FILE, beside the waterfall.")
     Path jsonFile;
 
+    @Option(names = "--qlog", paramLabel = "DIR",
+            description = "Write a qlog of each QUIC connection (HTTP/3) to DIR, made if missing: quiche's packet-by-packet"
+                    + " view from the client, JSON-SEQ, one file per connection; open it in qvis.")
+    Path qlog;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "Longest each phase (DNS, connect, TLS, response) may take; default ${DEFAULT-VALUE}.")
     double timeoutSeconds;
@@ -177,6 +182,7 @@ final class TraceCommand implements Callable<Integer> {
         }
 
         List<TraceResult> runs = new ArrayList<>();
+        java.time.Instant startedAt = java.time.Instant.now();
         try (Tracer tracer = new Tracer(config)) {
             tracer.warmUp(request);
             for (int i = 0; i < repeat; i++) {
@@ -201,6 +207,9 @@ final class TraceCommand implements Callable<Integer> {
         if (jsonFile != null) {
             write(jsonFile, TraceJson.render(runs), "JSON");
         }
+        if (qlog != null) {
+            reportQlogs(startedAt);
+        }
         for (TraceResult r : runs) {
             if (!r.succeeded()) {
                 var f = r.timeline().failure();
@@ -210,6 +219,26 @@ final class TraceCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Names the qlog files this run wrote (or says there were none: no QUIC connection was made). */
+    private void reportQlogs(java.time.Instant startedAt) {
+        List<Path> written;
+        try (var files = Files.list(qlog)) {
+            written = files.filter(f -> f.getFileName().toString().endsWith(".qlog")).filter(f -> {
+                try {
+                    return !Files.getLastModifiedTime(f).toInstant().isBefore(startedAt.minusSeconds(1));
+                } catch (IOException e) {
+                    return false;
+                }
+            }).sorted().toList();
+        } catch (IOException e) {
+            throw new CommandFailure(1, "cannot list " + qlog + ": " + e.getMessage());
+        }
+        if (written.isEmpty()) {
+            spec.commandLine().getErr().println("qlog: no QUIC connection was made, so nothing was written to " + qlog);
+        }
+        written.forEach(f -> spec.commandLine().getErr().println("qlog written to " + f));
     }
 
     private void write(Path file, String text, String what) {
@@ -251,7 +280,25 @@ final class TraceCommand implements Callable<Integer> {
                 .withTrust(trust())
                 .withReuseConnections(!noReuse)
                 .withTimeouts(timeout, timeout, timeout, timeout)
-                .withH3FallbackDelay(h3FallbackDelay());
+                .withH3FallbackDelay(h3FallbackDelay())
+                .withQlogDir(qlogDir());
+    }
+
+    /** {@code --qlog}: a directory this process can write to, made if missing; null without the option. */
+    private Path qlogDir() {
+        if (qlog == null) {
+            return null;
+        }
+        try {
+            Files.createDirectories(qlog);
+        } catch (IOException | RuntimeException e) {
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+            throw new IllegalArgumentException("--qlog " + qlog + ": cannot make it a directory (" + why + ")");
+        }
+        if (!Files.isWritable(qlog)) {
+            throw new IllegalArgumentException("--qlog " + qlog + ": this process cannot write to it");
+        }
+        return qlog;
     }
 
     /** {@code --h3-fallback-delay}: only with {@code --http auto}, zero or more milliseconds, at most the timeout. */

@@ -72,7 +72,7 @@ class TraceCommandTest {
     void helpDocumentsEveryExitCode() {
         CliTest.Result r = CliTest.run("help", "trace");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("Usage: roundtrip trace", "--connect-to", "--resolver", "--har", "--h3-fallback-delay", "Exit codes:",
+        assertThat(r.out()).contains("Usage: roundtrip trace", "--connect-to", "--resolver", "--har", "--h3-fallback-delay", "--qlog", "Exit codes:",
                 "roundtrip-trace/1");
         for (FailureClass f : FailureClass.values()) {
             assertThat(r.out()).as(f.name()).containsPattern("(?m)^\\s*" + f.exitCode() + "\\s+\\S");
@@ -168,6 +168,10 @@ class TraceCommandTest {
         CliTest.Result negativeDelay = CliTest.run("trace", httpsUrl(), "--http", "auto", "--h3-fallback-delay", "-1");
         assertThat(negativeDelay.exitCode()).isEqualTo(2);
         assertThat(negativeDelay.err()).contains("--h3-fallback-delay -1: expected 0 to 10000 milliseconds (the --timeout)");
+
+        CliTest.Result badQlog = CliTest.run("trace", httpsUrl(), "--qlog", "/proc/roundtrip-qlog");
+        assertThat(badQlog.exitCode()).isEqualTo(2);
+        assertThat(badQlog.err()).contains("--qlog /proc/roundtrip-qlog: cannot make it a directory (NoSuchFileException)");
 
         CliTest.Result badResolver = CliTest.run("trace", httpUrl(), "--resolver", "not-an-address");
         assertThat(badResolver.exitCode()).isEqualTo(2);

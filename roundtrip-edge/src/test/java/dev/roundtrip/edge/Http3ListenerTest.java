@@ -58,7 +58,9 @@ class Http3ListenerTest {
                 "http3.max_streams: '0' is outside 1-1000000");
         EdgeConfigParserTest.fails("backends: [198.18.1.10:8080]\ntls: true\nhttp3: yes please",
                 "http3: is \"yes please\" (allowed: true, false, or a map of max_streams, idle_timeout, max_data, "
-                        + "max_stream_data, address_validation, early_data, congestion_control)");
+                        + "max_stream_data, address_validation, early_data, congestion_control, qlog_dir)");
+        EdgeConfigParserTest.fails("backends: [198.18.1.10:8080]\ntls: true\nhttp3: { qlog_dir: /proc/roundtrip-qlog }",
+                "http3.qlog_dir: is /proc/roundtrip-qlog, which cannot be made a directory (NoSuchFileException)");
         EdgeConfigParserTest.fails("backends: [198.18.1.10:8080]\ntls: true\nhttp3: { congestion_control: vegas }",
                 "http3.congestion_control: is vegas (allowed: cubic, reno, bbr)");
 

@@ -73,7 +73,7 @@ public final class Tracer implements AutoCloseable {
         this.connector = new Connector(group, transport, config.network(), ssl, config.http(),
                 config.connectTimeout(), config.tlsTimeout());
         this.quicConnector = new QuicConnector(group, transport, config.network(), config.trust(), config.wallClock(),
-                config.connectTimeout().plus(config.tlsTimeout()), connector::nextConnectionId);
+                config.connectTimeout().plus(config.tlsTimeout()), connector::nextConnectionId, config.qlogDir());
         this.altSvcConnector = new AltSvcConnector(group.next(), config.clock(), config.h3FallbackDelay());
     }
 

@@ -28,11 +28,14 @@ import java.util.List;
  * @param h3FallbackDelay with {@code --http auto}, how long a QUIC handshake to an Alt-Svc
  *        alternative has alone before TCP + TLS starts beside it (zero: both at once); the first
  *        connection ready carries the request
+ * @param qlogDir where each QUIC connection writes its qlog (the client's packet-by-packet view,
+ *        JSON-SEQ, readable with qvis), one file per connection; null for none
  */
 public record TracerConfig(Resolver resolver, Network network, TrustPolicy trust, HttpVersion http,
                            List<ConnectTo> connectTo, boolean reuseConnections, Duration dnsCacheTtl,
                            Duration dnsTimeout, Duration connectTimeout, Duration tlsTimeout,
-                           Duration responseTimeout, MonotonicClock clock, Clock wallClock, Duration h3FallbackDelay) {
+                           Duration responseTimeout, MonotonicClock clock, Clock wallClock, Duration h3FallbackDelay,
+                           java.nio.file.Path qlogDir) {
 
     public TracerConfig {
         require(resolver, "resolver");
@@ -64,44 +67,48 @@ public record TracerConfig(Resolver resolver, Network network, TrustPolicy trust
     public static TracerConfig defaults(Resolver resolver) {
         return new TracerConfig(resolver, Network.host(), TrustPolicy.system(), HttpVersion.AUTO, List.of(), true,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                Duration.ofSeconds(30), MonotonicClock.SYSTEM, Clock.systemUTC(), DEFAULT_H3_FALLBACK_DELAY);
+                Duration.ofSeconds(30), MonotonicClock.SYSTEM, Clock.systemUTC(), DEFAULT_H3_FALLBACK_DELAY, null);
     }
 
     public TracerConfig withNetwork(Network value) {
-        return new TracerConfig(resolver, value, trust, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay);
+        return new TracerConfig(resolver, value, trust, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay, qlogDir);
     }
 
     public TracerConfig withTrust(TrustPolicy value) {
-        return new TracerConfig(resolver, network, value, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay);
+        return new TracerConfig(resolver, network, value, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay, qlogDir);
     }
 
     public TracerConfig withHttp(HttpVersion value) {
-        return new TracerConfig(resolver, network, trust, value, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay);
+        return new TracerConfig(resolver, network, trust, value, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay, qlogDir);
     }
 
     public TracerConfig withConnectTo(List<ConnectTo> value) {
-        return new TracerConfig(resolver, network, trust, http, value, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay);
+        return new TracerConfig(resolver, network, trust, http, value, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay, qlogDir);
     }
 
     public TracerConfig withReuseConnections(boolean value) {
-        return new TracerConfig(resolver, network, trust, http, connectTo, value, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay);
+        return new TracerConfig(resolver, network, trust, http, connectTo, value, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay, qlogDir);
     }
 
     public TracerConfig withDnsCacheTtl(Duration value) {
-        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, value, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay);
+        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, value, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay, qlogDir);
     }
 
     /** Sets the DNS, connect, TLS and response timeouts at once. */
     public TracerConfig withTimeouts(Duration dns, Duration connect, Duration tls, Duration response) {
-        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, dnsCacheTtl, dns, connect, tls, response, clock, wallClock, h3FallbackDelay);
+        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, dnsCacheTtl, dns, connect, tls, response, clock, wallClock, h3FallbackDelay, qlogDir);
     }
 
     public TracerConfig withClocks(MonotonicClock monotonic, Clock wall) {
-        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, monotonic, wall, h3FallbackDelay);
+        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, monotonic, wall, h3FallbackDelay, qlogDir);
     }
 
     public TracerConfig withH3FallbackDelay(Duration value) {
-        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, value);
+        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, value, qlogDir);
+    }
+
+    public TracerConfig withQlogDir(java.nio.file.Path value) {
+        return new TracerConfig(resolver, network, trust, http, connectTo, reuseConnections, dnsCacheTtl, dnsTimeout, connectTimeout, tlsTimeout, responseTimeout, clock, wallClock, h3FallbackDelay, value);
     }
 
     private static void require(Object value, String name) {

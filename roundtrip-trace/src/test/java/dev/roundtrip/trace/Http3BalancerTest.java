@@ -125,6 +125,49 @@ class Http3BalancerTest {
         }
     }
 
+    /** {@code http3.qlog_dir} on the balancer and the tracer's qlog directory: each end logs its side of the connection. */
+    @Test
+    void bothEndsWriteAQlogOfTheConnection(@TempDir Path dir) throws Exception {
+        Path serverDir = dir.resolve("server");
+        Path clientDir = java.nio.file.Files.createDirectories(dir.resolve("client"));
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree("""
+                listen: 127.0.0.1:0
+                tls: { certificates: [ { names: [api.test, 127.0.0.1] } ], ca_dir: %s }
+                http3: { qlog_dir: %s }
+                backends: [127.0.0.1:%d]
+                access_log: false
+                workers: 1
+                """.formatted(caDir, serverDir, upstream.port()));
+        LoadBalancer logged = new LoadBalancer("qlog-lb", EdgeConfigParser.parse(yaml, "", null), Network.host(), MonotonicClock.SYSTEM);
+        try {
+            int h3 = logged.start().get(20, TimeUnit.SECONDS).stream().filter(b -> b.protocol().equals("h3")).findFirst().orElseThrow()
+                    .real().getPort();
+            try (Tracer tracer = new Tracer(config(HttpVersion.HTTP_3).withQlogDir(clientDir))) {
+                assertThat(tracer.run(TraceRequest.get("https://api.test:" + h3 + "/logged")).timeline().status()).isEqualTo(200);
+            }
+        } finally {
+            logged.stop(Duration.ofMillis(200)).get(20, TimeUnit.SECONDS);
+        }
+        // quiche writes as it goes and flushes when the connection is freed: the tracer closed it, the balancer stopped
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(qlogs(clientDir)).hasSize(1).allSatisfy(text -> assertThat(text)
+                    .contains("\"vantage_point\":{\"type\":\"client\"").contains("packet_sent").contains("packet_received"));
+            assertThat(qlogs(serverDir)).isNotEmpty().allSatisfy(text -> assertThat(text).contains("\"vantage_point\":{\"type\":\"server\""));
+        });
+    }
+
+    private static List<String> qlogs(Path dir) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".qlog")).map(f -> {
+                try {
+                    return java.nio.file.Files.readString(f);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
+    }
+
     @Test
     void autoStartsOnTcpAndFollowsAltSvcToHttp3OnTheRepeat() {
         // This test is about discovery, not the fallback race: a long fallback delay keeps a slow first QUIC handshake

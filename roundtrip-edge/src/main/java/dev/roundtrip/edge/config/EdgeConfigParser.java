@@ -38,7 +38,8 @@ import java.util.Optional;
  *     http2: true                       # ALPN h2 over TLS, h2c in cleartext (default true)
  *     http3: true                       # also HTTP/3 over QUIC on the same port (UDP); needs tls; or:
  *     # http3: { max_streams: 100, idle_timeout: 30s, max_data: 10MiB, max_stream_data: 1MiB,
- *     #          address_validation: false, early_data: true, congestion_control: cubic }   # or reno, bbr
+ *     #          address_validation: false, early_data: true, congestion_control: cubic,   # or reno, bbr
+ *     #          qlog_dir: /tmp/qlog }          # a qlog per QUIC connection (off by default)
  *     routes:
  *       - match: { hosts: ["*"], path_prefix: / }
  *         cluster: app
@@ -343,10 +344,10 @@ public final class EdgeConfigParser {
         }
         if (!raw.isObject()) {
             throw n.error("http3", "is " + raw + " (allowed: true, false, or a map of max_streams, idle_timeout, max_data, "
-                    + "max_stream_data, address_validation, early_data, congestion_control)");
+                    + "max_stream_data, address_validation, early_data, congestion_control, qlog_dir)");
         }
         ConfigNode q = n.child("http3").onlyKeys("max_streams", "idle_timeout", "max_data", "max_stream_data", "address_validation",
-                "early_data", "congestion_control");
+                "early_data", "congestion_control", "qlog_dir");
         QuicLimits d = QuicLimits.DEFAULTS;
         String cc = q.string("congestion_control", d.congestionControl().configName());
         QuicLimits.CongestionControl congestionControl = QuicLimits.CongestionControl.named(cc).orElseThrow(() -> q.error("congestion_control",
@@ -355,7 +356,22 @@ public final class EdgeConfigParser {
         return Optional.of(wrap(q.path(), () -> new QuicLimits((int) q.integer("max_streams", d.maxStreams(), 1, 1_000_000),
                 q.duration("idle_timeout", d.idleTimeout()), q.bytes("max_data", d.maxData(), 1L << 40),
                 q.bytes("max_stream_data", d.maxStreamData(), 1L << 40), q.bool("address_validation", d.addressValidation()),
-                q.bool("early_data", d.earlyData()), congestionControl)));
+                q.bool("early_data", d.earlyData()), congestionControl, q.has("qlog_dir") ? qlogDir(q) : null)));
+    }
+
+    /** {@code qlog_dir}: a directory, made if missing, that this process can write to. */
+    private static Path qlogDir(ConfigNode q) {
+        Path dir = expandHome(q.string("qlog_dir"));
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException | RuntimeException e) {
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+            throw q.error("qlog_dir", "is " + dir + ", which cannot be made a directory (" + why + ")");
+        }
+        if (!java.nio.file.Files.isWritable(dir)) {
+            throw q.error("qlog_dir", "is " + dir + ", which this process cannot write to");
+        }
+        return dir;
     }
 
     private static Path expandHome(String p) {

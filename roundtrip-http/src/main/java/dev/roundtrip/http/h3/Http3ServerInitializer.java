@@ -15,7 +15,9 @@ import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3FrameToHttpObjectCodec;
 import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
 import io.netty.handler.codec.http3.Http3SettingsFrame;
+import io.netty.handler.codec.quic.QLogConfiguration;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.net.InetSocketAddress;
@@ -93,6 +95,10 @@ public final class Http3ServerInitializer {
                 .congestionControlAlgorithm(quic.congestionControl().quiche())
                 .tokenHandler(quic.addressValidation() ? retryTokens(wallMillis) : RetryTokens.NONE)
                 .handler(new ConnectionInitializer());
+        if (quic.qlogDir() != null) {
+            builder.option(QuicChannelOption.QLOG, new QLogConfiguration(quic.qlogDir().toString(), "roundtrip h3 listener",
+                    "server side of one QUIC connection"));
+        }
         return HandshakeProgress.around(builder.build());
     }
 

@@ -1,6 +1,7 @@
 package dev.roundtrip.http.h3;
 
 import io.netty.handler.codec.quic.QuicCongestionControlAlgorithm;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -21,13 +22,15 @@ import java.time.Duration;
  * @param congestionControl how the listener paces what it sends (quiche's algorithms). Kernel TCP
  *     has its own setting ({@code net.ipv4.tcp_congestion_control}); comparing HTTP/3 with HTTP/2
  *     under loss is only fair with the same algorithm on both.
+ * @param qlogDir where each QUIC connection writes its qlog (quiche's packet-by-packet log, JSON-SEQ,
+ *     readable with qvis), one file per connection; null for none
  */
 public record QuicLimits(int maxStreams, Duration idleTimeout, long maxData, long maxStreamData,
-                         boolean addressValidation, boolean earlyData, CongestionControl congestionControl) {
+                         boolean addressValidation, boolean earlyData, CongestionControl congestionControl, Path qlogDir) {
 
-    /** 100 streams, 30 s idle, 10 MiB per connection, 1 MiB per stream, no Retry, 0-RTT on, CUBIC. */
+    /** 100 streams, 30 s idle, 10 MiB per connection, 1 MiB per stream, no Retry, 0-RTT on, CUBIC, no qlog. */
     public static final QuicLimits DEFAULTS = new QuicLimits(100, Duration.ofSeconds(30), 10L << 20, 1L << 20, false, true,
-            CongestionControl.CUBIC);
+            CongestionControl.CUBIC, null);
 
     /** quiche's congestion controllers, by the names Linux gives the same algorithms. */
     public enum CongestionControl {

@@ -19,7 +19,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3ClientConnectionHandler;
+import io.netty.handler.codec.quic.QLogConfiguration;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.SslEarlyDataReadyEvent;
@@ -58,11 +60,13 @@ public final class QuicConnector {
     private final QuicSslContext ssl;
     private final Duration handshakeTimeout;
     private final IntSupplier ids;
+    private final java.nio.file.Path qlogDir;
     /** The URL host each live engine was made for (the trust manager checks the certificate names it). */
     private final java.util.Map<SSLEngine, String> hosts = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
+    /** @param qlogDir where each connection writes its qlog ({@code ID-HOST.qlog}), or null for none */
     public QuicConnector(EventLoopGroup group, Transport transport, Network network, TrustPolicy trust, Clock wallClock,
-                         Duration handshakeTimeout, IntSupplier ids) {
+                         Duration handshakeTimeout, IntSupplier ids, java.nio.file.Path qlogDir) {
         this.group = group;
         this.transport = transport;
         this.network = network;
@@ -73,6 +77,7 @@ public final class QuicConnector {
                 .build();
         this.handshakeTimeout = handshakeTimeout;
         this.ids = ids;
+        this.qlogDir = qlogDir;
     }
 
     /** Connects to {@code port} (the URL's, or the one Alt-Svc named) of the first of {@code addresses}. */
@@ -111,7 +116,13 @@ public final class QuicConnector {
             result.whenComplete((c, e) -> { if (result.isCancelled()) udp.close(); }); // abandoned: TCP won the race
             Handshake handshake = new Handshake(id, udp, remote, target, listener, result);
             listener.quicStart(remote);
-            QuicChannel.newBootstrap(udp)
+            var quicBootstrap = QuicChannel.newBootstrap(udp);
+            if (qlogDir != null) {
+                String file = qlogDir.resolve(id + "-" + route.urlHost().replaceAll("[^A-Za-z0-9.-]", "_") + ".qlog").toString();
+                quicBootstrap.option(QuicChannelOption.QLOG, new QLogConfiguration(file, "roundtrip trace", "client side of "
+                        + target));
+            }
+            quicBootstrap
                     .handler(new ChannelInitializer<QuicChannel>() {
                         @Override
                         protected void initChannel(QuicChannel ch) {

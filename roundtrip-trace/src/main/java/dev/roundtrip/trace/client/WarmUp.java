@@ -81,7 +81,7 @@ public final class WarmUp {
         Path caDir = null;
         List<Channel> servers = new java.util.ArrayList<>();
         try {
-            TracerConfig local = config.withConnectTo(List.of()).withReuseConnections(false);
+            TracerConfig local = config.withConnectTo(List.of()).withReuseConnections(false).withQlogDir(null);
             Channel https = null;
             Channel h3 = null;
             if (tls) {

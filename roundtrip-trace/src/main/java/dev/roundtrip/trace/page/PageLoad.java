@@ -38,6 +38,9 @@ import java.util.concurrent.TimeoutException;
  * <p>Blocking: call it from an ordinary thread; the network work runs on one event loop.
  */
 public final class PageLoad implements AutoCloseable {
+    /** Numbers this process's QUIC connections (they name the qlog files, so pages do not overwrite each other's). */
+    private static final java.util.concurrent.atomic.AtomicInteger QUIC_IDS = new java.util.concurrent.atomic.AtomicInteger();
+
     /** Most streams one HTTP/2 or HTTP/3 connection carries at once (our balancer allows 100). */
     public static final int MAX_STREAMS = 100;
 
@@ -83,7 +86,7 @@ public final class PageLoad implements AutoCloseable {
             List<CompletableFuture<TraceConnection>> pending = new ArrayList<>();
             if (http == HttpVersion.HTTP_3) {
                 QuicConnector quic = new QuicConnector(group, transport, config.network(), config.trust(), config.wallClock(),
-                        config.connectTimeout().plus(config.tlsTimeout()), new java.util.concurrent.atomic.AtomicInteger()::incrementAndGet);
+                        config.connectTimeout().plus(config.tlsTimeout()), QUIC_IDS::incrementAndGet, config.qlogDir());
                 for (int i = 0; i < connections; i++) {
                     pending.add(quic.connect(route, addresses, route.connectPort(), RequestListener.NONE));
                 }
