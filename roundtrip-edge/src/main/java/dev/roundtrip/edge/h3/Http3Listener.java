@@ -119,6 +119,11 @@ public final class Http3Listener {
         return new AltSvcHandler(() -> altSvc, handler);
     }
 
+    /** {@code downstream} with this listener's Alt-Svc header on every response head. */
+    public dev.roundtrip.http.Downstream advertised(dev.roundtrip.http.Downstream downstream) {
+        return new AltSvcHandler.OnDownstream(() -> altSvc, downstream);
+    }
+
     /** The Alt-Svc value the TCP side sends, null until bound. */
     public String altSvc() {
         return altSvc;
