@@ -59,6 +59,10 @@ import org.slf4j.LoggerFactory;
  * {@code Connection: close}, and the 400/408/413/414/431 answers are done here. Use
  * {@link ConnectionInfo#of(Channel)} for the peer, TLS and protocol of a request.
  *
+ * <p>Given a {@link RequestHandler} for streams, HTTP/2 streams get no channel and no pipeline
+ * each: an {@link Http2StreamDispatcher} on the connection gathers their requests and hands each to
+ * that handler with the stream as a {@link Downstream} (same limits, same one-response contract).
+ *
  * <p>A graceful stop is done here too, the same way for every server: {@link #drain} after the
  * listening socket is closed, {@link #closeAll} at the deadline.
  */
