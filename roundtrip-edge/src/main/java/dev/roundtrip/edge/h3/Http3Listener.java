@@ -4,6 +4,7 @@ import dev.roundtrip.core.net.HostPort;
 import dev.roundtrip.core.net.Network;
 import dev.roundtrip.core.service.BoundAddress;
 import dev.roundtrip.edge.config.ListenerConfig;
+import dev.roundtrip.http.Downstream;
 import dev.roundtrip.http.HttpLimits;
 import dev.roundtrip.http.Transport;
 import dev.roundtrip.http.h3.Http3ServerInitializer;
@@ -120,7 +121,7 @@ public final class Http3Listener {
     }
 
     /** {@code downstream} with this listener's Alt-Svc header on every response head. */
-    public dev.roundtrip.http.Downstream advertised(dev.roundtrip.http.Downstream downstream) {
+    public Downstream advertised(Downstream downstream) {
         return new AltSvcHandler.OnDownstream(() -> altSvc, downstream);
     }
 

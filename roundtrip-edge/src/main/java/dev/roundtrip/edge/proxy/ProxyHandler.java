@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.function.UnaryOperator;
 
 /**
  * The last handler of a downstream HTTP/1.1 connection, HTTP/2 stream or HTTP/3 stream: proxies
@@ -39,7 +40,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
      * {@link ProxyExchange} answering on its stream, after {@code decorate} wrapped it (the
      * listener's Alt-Svc, say).
      */
-    public static RequestHandler streams(ListenerContext context, java.util.function.UnaryOperator<Downstream> decorate) {
+    public static RequestHandler streams(ListenerContext context, UnaryOperator<Downstream> decorate) {
         return (request, downstream) -> {
             ProxyExchange exchange = new ProxyExchange(context, decorate.apply(downstream), request, () -> {});
             exchange.start();
