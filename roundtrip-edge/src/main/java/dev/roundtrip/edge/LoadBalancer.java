@@ -303,7 +303,8 @@ public final class LoadBalancer implements Service {
                 : new Http3Listener(l, certs, current.config().limits(), () -> new ProxyHandler(context, tunnels));
         HttpServerInitializer init = new HttpServerInitializer(current.config().limits(), tls, l.http2(),
                 h3 == null ? () -> new ProxyHandler(context, tunnels) : () -> h3.advertised(new ProxyHandler(context, tunnels)),
-                () -> new ExtendedConnectHandler(context, tunnels));
+                () -> new ExtendedConnectHandler(context, tunnels),
+                ProxyHandler.streams(context, h3 == null ? d -> d : h3::advertised));
         return bind(l.address(), init, tls != null ? "https" : "http").thenCompose(b -> {
             if (h3 == null) {
                 return CompletableFuture.completedFuture(new RunningListener(l, context, init, b.channel(), b.address(), null, null));

@@ -92,6 +92,21 @@ class WebSocketProxyTest {
         }
     }
 
+    @Test
+    void plainRequestsShareAnHttp2ConnectionWithATunnel() throws Exception {
+        try (WsBackend a = new WsBackend("a"); EdgeHarness edge = new EdgeHarness(config(a.hostPort(), ""))) {
+            try (WsClient c = WsClient.h2(edge.address("http"), "/ws/echo", Map.of())) {
+                assertThat(c.handshake().status()).isEqualTo(200);
+                // Streams opened after a tunnel on its connection: each has a channel, next to the tunnel's.
+                for (int i = 0; i < 20; i++) {
+                    assertThat(c.get("/plain/" + i)).isEqualTo("404 no websocket here");
+                }
+                echoMany(c);
+                assertThat(c.get("/plain/last")).isEqualTo("404 no websocket here");
+            }
+        }
+    }
+
     /** Writes {@value #MESSAGES} text and {@value #MESSAGES} binary messages without waiting, then reads every echo in order. */
     private static void echoMany(WsClient c) throws Exception {
         for (int i = 0; i < MESSAGES; i++) {

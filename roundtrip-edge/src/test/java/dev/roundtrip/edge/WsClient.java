@@ -201,6 +201,41 @@ final class WsClient implements AutoCloseable {
         return self[0];
     }
 
+    /**
+     * A GET of {@code path} on this client's HTTP/2 connection, next to its tunnel: "STATUS BODY"
+     * once the response ended.
+     */
+    String get(String path) throws Exception {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        StringBuilder body = new StringBuilder();
+        String[] status = {null};
+        Http2StreamChannel s = new Http2StreamChannelBootstrap(connection).handler(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                try {
+                    if (msg instanceof Http2HeadersFrame hf) {
+                        if (status[0] == null) {
+                            status[0] = hf.headers().status().toString();
+                        }
+                        if (hf.isEndStream()) {
+                            result.complete(status[0] + " " + body);
+                        }
+                    } else if (msg instanceof Http2DataFrame d) {
+                        body.append(d.content().toString(java.nio.charset.StandardCharsets.UTF_8));
+                        if (d.isEndStream()) {
+                            result.complete(status[0] + " " + body);
+                        }
+                    }
+                } finally {
+                    ReferenceCountUtil.release(msg);
+                }
+            }
+        }).open().sync().getNow();
+        s.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().method("GET").scheme("http").path(path)
+                .authority("localhost"), true)).sync();
+        return result.get(10, TimeUnit.SECONDS);
+    }
+
     private void installFrames(ChannelPipeline p, String after) {
         p.addAfter(after, "ws-dec", new WebSocket08FrameDecoder(WebSocketDecoderConfig.newBuilder()
                 .expectMaskedFrames(false).maxFramePayloadLength(1 << 24).build()));

@@ -59,6 +59,10 @@ import org.slf4j.LoggerFactory;
  * {@code Connection: close}, and the 400/408/413/414/431 answers are done here. Use
  * {@link ConnectionInfo#of(Channel)} for the peer, TLS and protocol of a request.
  *
+ * <p>Given a {@link RequestHandler} for streams, HTTP/2 streams get no channel and no pipeline
+ * each: an {@link Http2StreamDispatcher} on the connection gathers their requests and hands each to
+ * that handler with the stream as a {@link Downstream} (same limits, same one-response contract).
+ *
  * <p>A graceful stop is done here too, the same way for every server: {@link #drain} after the
  * listening socket is closed, {@link #closeAll} at the deadline.
  */
@@ -72,6 +76,7 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private final boolean h2;
     private final Supplier<? extends ChannelHandler> handlerFactory;
     private final Supplier<? extends ChannelHandler> extendedConnectFactory;
+    private final RequestHandler streamRequests;
     private final ConnectionCounter connections;
     private final Set<Channel> streams = ConcurrentHashMap.newKeySet();
 
@@ -98,11 +103,27 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
      */
     public HttpServerInitializer(HttpLimits limits, Mapping<? super String, ? extends SslContext> tls, boolean h2,
             Supplier<? extends ChannelHandler> handlerFactory, Supplier<? extends ChannelHandler> extendedConnectFactory) {
+        this(limits, tls, h2, handlerFactory, extendedConnectFactory, null);
+    }
+
+    /**
+     * With HTTP/2 streams run without a channel each: an {@link Http2StreamDispatcher} after the
+     * connection's codec hands every stream's request to {@code streamRequests}, with the stream
+     * as its {@link Downstream}, instead of building a pipeline per stream. Extended CONNECT
+     * streams (and the streams opened after one on its connection) still get a channel each, with
+     * the pipeline described above.
+     *
+     * @param streamRequests handles the requests of HTTP/2 streams, or null for a channel per stream
+     */
+    public HttpServerInitializer(HttpLimits limits, Mapping<? super String, ? extends SslContext> tls, boolean h2,
+            Supplier<? extends ChannelHandler> handlerFactory, Supplier<? extends ChannelHandler> extendedConnectFactory,
+            RequestHandler streamRequests) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.tls = tls;
         this.h2 = h2;
         this.handlerFactory = Objects.requireNonNull(handlerFactory, "handlerFactory");
         this.extendedConnectFactory = extendedConnectFactory;
+        this.streamRequests = streamRequests;
         this.connections = new ConnectionCounter(limits.maxConnections());
     }
 
@@ -235,7 +256,7 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
             HttpServerCodec codec = newCodec();
             HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol -> {
                 if (AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)) {
-                    return new Http2ServerUpgradeCodec(newHttp2Codec(), newMultiplexer());
+                    return new Http2ServerUpgradeCodec(newHttp2Codec(), newStreamHandler());
                 }
                 return null;
             }, (int) Math.min(limits.maxBodyBytes(), 64 * 1024));
@@ -243,7 +264,7 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
                 // HTTP/2 by prior knowledge: put the HTTP/2 handlers in this placeholder's place (not at the end).
                 @Override
                 public void handlerAdded(ChannelHandlerContext ctx) {
-                    ctx.pipeline().addAfter(ctx.name(), "h2", newHttp2Codec()).addAfter("h2", "multiplex", newMultiplexer());
+                    ctx.pipeline().addAfter(ctx.name(), "h2", newHttp2Codec()).addAfter("h2", streamHandlerName(), newStreamHandler());
                     ctx.pipeline().remove(this);
                 }
             }));
@@ -306,6 +327,19 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
                 || AsciiString.contentEqualsIgnoreCase(name, TRACEPARENT);
     }
 
+    /** What follows the HTTP/2 codec: the dispatcher of stream requests, or the multiplexer of stream channels. */
+    private ChannelHandler newStreamHandler() {
+        if (streamRequests == null) {
+            return newMultiplexer();
+        }
+        return new Http2StreamDispatcher(streamRequests, limits.maxBodyBytes(),
+                extendedConnectFactory == null ? null : this::newMultiplexer);
+    }
+
+    private String streamHandlerName() {
+        return streamRequests == null ? "multiplex" : "streams";
+    }
+
     private Http2MultiplexHandler newMultiplexer() {
         return new Http2MultiplexHandler(new ChannelInitializer<>() {
             @Override
@@ -353,7 +387,7 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
                 // Responses of many streams finish in one event-loop turn: one TLS write for all of them.
                 p.addBefore("last-resort", "flush", new FlushConsolidationHandler(256, true));
                 p.addBefore("last-resort", "h2", newHttp2Codec());
-                p.addBefore("last-resort", "multiplex", newMultiplexer());
+                p.addBefore("last-resort", streamHandlerName(), newStreamHandler());
             } else if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
                 p.addBefore("last-resort", "codec", newCodec());
                 addHttp1Chain(p);

@@ -10,6 +10,10 @@
  *       HTTP/1.1 connection or HTTP/2 stream) reads {@code FullHttpRequest} and writes one
  *       response per request, whole or streamed; keep-alive, pipelining order
  *       and the protocol errors are handled before it.
+ *   <li>{@link dev.roundtrip.http.RequestHandler} and {@link dev.roundtrip.http.Downstream}: HTTP/2
+ *       streams without a channel each; the handler gets each stream's {@code FullHttpRequest}
+ *       and writes the response to the stream's {@code Downstream} (a
+ *       {@link dev.roundtrip.http.ChannelDownstream} gives the same interface over a pipeline).
  *   <li>{@link dev.roundtrip.http.HttpLimits}: header/body sizes (431/413), header read timeout
  *       (408), idle timeout, max connections, HTTP/2 stream limit and rapid-reset guard.
  *   <li>{@link dev.roundtrip.http.ConnectionInfo}: peer, TLS, SNI and protocol of a request's connection.

@@ -1,16 +1,20 @@
 package dev.roundtrip.edge.h3;
 
+import dev.roundtrip.http.Downstream;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import java.util.function.Supplier;
 
 /**
  * Sits in front of a TCP listener's request handler and adds {@code Alt-Svc: h3=":PORT"} to every
  * response it writes, so clients learn that the same origin speaks HTTP/3 (RFC 7838, RFC 9114
- * section 3.1.1). It installs the wrapped handler right behind itself when added.
+ * section 3.1.1). It installs the wrapped handler right behind itself when added. {@link OnDownstream}
+ * does the same for a request whose {@link Downstream} is not a pipeline (an HTTP/2 stream).
  */
 final class AltSvcHandler extends ChannelDuplexHandler {
     private final Supplier<String> value;
@@ -33,5 +37,52 @@ final class AltSvcHandler extends ChannelDuplexHandler {
             response.headers().set("alt-svc", v);
         }
         ctx.write(msg, promise);
+    }
+
+    /** The header on the responses written to one {@link Downstream}. */
+    record OnDownstream(Supplier<String> value, Downstream inner) implements Downstream {
+        @Override
+        public Channel channel() {
+            return inner.channel();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return inner.isOpen();
+        }
+
+        @Override
+        public boolean isWritable() {
+            return inner.isWritable();
+        }
+
+        @Override
+        public void writeHead(HttpResponse head) {
+            String v = value.get();
+            if (v != null && !head.headers().contains("alt-svc")) {
+                head.headers().set("alt-svc", v);
+            }
+            inner.writeHead(head);
+        }
+
+        @Override
+        public void writeContent(HttpContent content) {
+            inner.writeContent(content);
+        }
+
+        @Override
+        public void flush() {
+            inner.flush();
+        }
+
+        @Override
+        public void reset() {
+            inner.reset();
+        }
+
+        @Override
+        public String toString() {
+            return inner.toString();
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.roundtrip.core.net.HostPort;
 import dev.roundtrip.core.net.Network;
 import dev.roundtrip.core.service.BoundAddress;
 import dev.roundtrip.edge.config.ListenerConfig;
+import dev.roundtrip.http.Downstream;
 import dev.roundtrip.http.HttpLimits;
 import dev.roundtrip.http.Transport;
 import dev.roundtrip.http.h3.Http3ServerInitializer;
@@ -140,6 +141,11 @@ public final class Http3Listener {
     /** {@code handler}, with {@code Alt-Svc} added to its responses once this listener is up (for the TCP side). */
     public ChannelHandler advertised(ChannelHandler handler) {
         return new AltSvcHandler(() -> altSvc, handler);
+    }
+
+    /** {@code downstream} with this listener's Alt-Svc header on every response head. */
+    public Downstream advertised(Downstream downstream) {
+        return new AltSvcHandler.OnDownstream(() -> altSvc, downstream);
     }
 
     /** The Alt-Svc value the TCP side sends, null until bound. */

@@ -8,12 +8,11 @@ import dev.roundtrip.edge.config.RouteConfig;
 import dev.roundtrip.edge.route.RouteTable;
 import dev.roundtrip.edge.h3.EarlyDataPolicy;
 import dev.roundtrip.http.ConnectionInfo;
+import dev.roundtrip.http.Downstream;
 import dev.roundtrip.http.PlainResponses;
 import dev.roundtrip.http.client.ExchangeListener;
 import dev.roundtrip.http.client.UpstreamFailure;
 import dev.roundtrip.http.client.UpstreamResponse;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -27,10 +26,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
-import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
@@ -53,18 +48,18 @@ import org.slf4j.LoggerFactory;
  * second response: the client's stream is reset (its HTTP/1.1 connection closed), logged and
  * counted in {@code roundtrip_lb_responses_reset_total}.
  *
- * <p>Runs entirely on the downstream channel's event loop.
+ * <p>The client's side is a {@link Downstream}: an HTTP/1.1 connection, an HTTP/2 stream or an
+ * HTTP/3 stream, which reports its writability and its closing to this exchange. Runs entirely on
+ * the downstream's event loop.
  */
-final class ProxyExchange {
+final class ProxyExchange implements Downstream.Events {
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
-    /** H3_INTERNAL_ERROR (RFC 9114 section 8.1). */
-    private static final int H3_INTERNAL_ERROR = 0x0102;
     /** The status logged and counted when the client went away before its answer (nginx's convention). */
     private static final int CLIENT_CLOSED = 499;
     private static final io.netty.util.AsciiString SERVER_TIMING = io.netty.util.AsciiString.cached("server-timing");
 
     private final ListenerContext context;
-    private final ChannelHandlerContext ctx;
+    private final Downstream downstream;
     private final FullHttpRequest request;
     private final Runnable done;
     private final long startNanos;
@@ -93,13 +88,13 @@ final class ProxyExchange {
     private boolean downstreamGone;
     private boolean finished;
 
-    ProxyExchange(ListenerContext context, ChannelHandlerContext ctx, FullHttpRequest request, Runnable done) {
+    ProxyExchange(ListenerContext context, Downstream downstream, FullHttpRequest request, Runnable done) {
         this.context = context;
-        this.ctx = ctx;
+        this.downstream = downstream;
         this.request = request;
         this.done = done;
         this.startNanos = context.clock().nanoTime();
-        this.conn = ConnectionInfo.of(ctx.channel());
+        this.conn = ConnectionInfo.of(downstream.channel());
         this.method = request.method().name();
         this.target = request.uri();
         context.inFlight().incrementAndGet();
@@ -150,7 +145,7 @@ final class ProxyExchange {
         tried.add(endpoint);
         lastEndpoint = endpoint;
         endpoint.requestStarted();
-        context.pools().send(ctx.channel().eventLoop(), endpoint, cluster.config().pool(), cluster.config().upstreamProtocol(),
+        context.pools().send(downstream.channel().eventLoop(), endpoint, cluster.config().pool(), cluster.config().upstreamProtocol(),
                 forAttempt(),
                 cluster.config().responseTimeout().toNanos(), new Attempt(endpoint));
     }
@@ -184,7 +179,7 @@ final class ProxyExchange {
             upstreamNanos = context.clock().nanoTime() - sentNanos;
             int code = head.status().code();
             cluster.responded(endpoint, code, upstreamNanos);
-            if (downstreamGone || !ctx.channel().isActive()) { // the client went away while the upstream worked
+            if (downstreamGone || !downstream.isOpen()) { // the client went away while the upstream worked
                 endpoint.requestFinished();
                 upstream.abort();
                 status = CLIENT_CLOSED;
@@ -218,7 +213,7 @@ final class ProxyExchange {
         public void responseReadComplete() {
             if (unflushed) {
                 unflushed = false;
-                ctx.flush();
+                downstream.flush();
             }
         }
 
@@ -254,7 +249,7 @@ final class ProxyExchange {
 
     /** Answers the client with an error the balancer produced. */
     private void answer(HttpResponseStatus status, String message) {
-        FullHttpResponse response = PlainResponses.of(ctx.alloc(), status, status.code() + " " + status.reasonPhrase() + ": " + message);
+        FullHttpResponse response = PlainResponses.of(downstream.channel().alloc(), status, status.code() + " " + status.reasonPhrase() + ": " + message);
         bodyBytes = response.content().readableBytes();
         writeHead(response, status.code(), lastEndpoint == null ? "" : lastEndpoint.label());
         end();
@@ -269,12 +264,12 @@ final class ProxyExchange {
         status = code;
         upstreamLabel = upstream;
         head.headers().add(SERVER_TIMING, lbTiming(lbNanos));
-        if (ctx.channel().isActive()) {
-            ctx.write(head, ctx.voidPromise());
+        if (downstream.isOpen()) {
+            downstream.writeHead(head);
             unflushed = true;
             if (head instanceof FullHttpResponse) {
                 unflushed = false;
-                ctx.flush();
+                downstream.flush();
             }
         } else {
             ReferenceCountUtil.release(head);
@@ -296,32 +291,35 @@ final class ProxyExchange {
             body = null;
             streamingFrom.requestFinished();
             unflushed = false;
-            ctx.writeAndFlush(content, ctx.voidPromise());
+            downstream.writeContent(content);
+            downstream.flush();
             end();
             return;
         }
-        ctx.write(content, ctx.voidPromise());
+        downstream.writeContent(content);
         unflushed = true;
-        if (!ctx.channel().isWritable()) {
+        if (!downstream.isWritable()) {
             unflushed = false;
-            ctx.flush();
-            if (!ctx.channel().isWritable()) {
+            downstream.flush();
+            if (!downstream.isWritable()) {
                 paused = true;
                 body.pause();
             }
         }
     }
 
-    /** The downstream channel's writability changed: a paused upstream reads again once the client caught up. */
-    void writabilityChanged() {
-        if (paused && body != null && ctx.channel().isWritable()) {
+    /** The downstream's writability changed: a paused upstream reads again once the client caught up. */
+    @Override
+    public void writabilityChanged() {
+        if (paused && body != null && downstream.isWritable()) {
             paused = false;
             body.resume();
         }
     }
 
     /** The downstream connection or stream closed: a response still streaming is abandoned upstream. */
-    void downstreamClosed() {
+    @Override
+    public void closed() {
         if (finished) {
             return;
         }
@@ -334,7 +332,7 @@ final class ProxyExchange {
     }
 
     private void abandonBody() {
-        log.debug("[{}] {} {}: client went away during the response from {}", ctx.channel().id(), method, target, upstreamLabel);
+        log.debug("[{}] {} {}: client went away during the response from {}", downstream, method, target, upstreamLabel);
         streamingFrom.requestFinished();
         body.abort();
         body = null;
@@ -348,15 +346,9 @@ final class ProxyExchange {
      */
     private void resetDownstream(String cause) {
         log.warn("[{}] {} {}: upstream {} after the response head was sent; resetting the client's stream",
-                ctx.channel().id(), method, target, cause);
+                downstream, method, target, cause);
         context.metrics().responseReset(cluster.name());
-        Channel ch = ctx.channel();
-        if (ch instanceof Http2StreamChannel) {
-            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
-        } else if (ch instanceof QuicStreamChannel quic) {
-            quic.shutdown(H3_INTERNAL_ERROR);
-        }
-        ch.close();
+        downstream.reset();
         end();
     }
 

@@ -3,11 +3,15 @@ package dev.roundtrip.edge.proxy;
 import dev.roundtrip.edge.tunnel.Http1Upgrade;
 import dev.roundtrip.edge.tunnel.Tunnels;
 import dev.roundtrip.edge.tunnel.WebSocketUpgrade;
+import dev.roundtrip.http.ChannelDownstream;
+import dev.roundtrip.http.Downstream;
+import dev.roundtrip.http.RequestHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.function.UnaryOperator;
 
 /**
  * The last handler of a downstream HTTP/1.1 connection, HTTP/2 stream or HTTP/3 stream: proxies
@@ -17,6 +21,9 @@ import java.util.ArrayDeque;
  * for a streamed response) and when it closes; an HTTP/1.1 {@code Upgrade: websocket} goes to
  * {@link Http1Upgrade} instead, and if the backend switches protocols the connection becomes a
  * WebSocket tunnel.
+ *
+ * <p>HTTP/2 streams run without a channel each reach {@link #streams} instead: one exchange per
+ * stream, nothing to queue.
  */
 public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     static final int MAX_QUEUED = 16;
@@ -27,6 +34,19 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private ProxyExchange current;
     private boolean busy;
+
+    /**
+     * The request handler of HTTP/2 streams that have no channel of their own: each request is one
+     * {@link ProxyExchange} answering on its stream, after {@code decorate} wrapped it (the
+     * listener's Alt-Svc, say).
+     */
+    public static RequestHandler streams(ListenerContext context, UnaryOperator<Downstream> decorate) {
+        return (request, downstream) -> {
+            ProxyExchange exchange = new ProxyExchange(context, decorate.apply(downstream), request, () -> {});
+            exchange.start();
+            return exchange;
+        };
+    }
 
     public ProxyHandler(ListenerContext context) {
         this(context, null);
@@ -65,7 +85,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             Http1Upgrade.start(context, tunnels, ctx, request, this::exchangeDone);
             return;
         }
-        ProxyExchange exchange = new ProxyExchange(context, ctx, request, this::exchangeDone);
+        ProxyExchange exchange = new ProxyExchange(context, new ChannelDownstream(ctx), request, this::exchangeDone);
         current = exchange;
         exchange.start();
     }
@@ -98,7 +118,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         releaseQueued();
         if (current != null) {
-            current.downstreamClosed();
+            current.closed();
         }
         ctx.fireChannelInactive();
     }
