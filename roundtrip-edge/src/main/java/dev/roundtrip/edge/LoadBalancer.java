@@ -402,7 +402,8 @@ public final class LoadBalancer implements Service {
                 if (!loops.hasNext()) {
                     loops = workers.iterator();
                 }
-                HealthChecker checker = new HealthChecker(e, c.config().healthCheck().get(), (EventLoop) loops.next(), transport, network,
+                HealthChecker checker = new HealthChecker(e, c.config().healthCheck().get(), c.config().upstreamProtocol(),
+                        (EventLoop) loops.next(), transport, network,
                         change -> {});
                 checkers.put(e, checker);
                 checker.start();

@@ -56,19 +56,29 @@ class H2UpstreamTest {
         final Channel listener;
         final Set<String> connections = ConcurrentHashMap.newKeySet();
         final CountDownLatch slowArrived = new CountDownLatch(1);
+        /** The protocol each health-check request came in ("h1" or "h2"). */
+        final Set<String> healthProtocols = ConcurrentHashMap.newKeySet();
 
         H2Backend() throws InterruptedException {
             init = new HttpServerInitializer(HttpLimits.DEFAULTS, null, true, () -> new SimpleChannelInboundHandler<FullHttpRequest>() {
                 @Override
                 protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-                    Channel connection = ctx.channel().parent() == null ? ctx.channel() : ctx.channel().parent();
+                    // An HTTP/2 stream's parent is its connection; an HTTP/1.1 connection's parent is the listening socket.
+                    boolean h2 = ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel;
+                    Channel connection = h2 ? ctx.channel().parent() : ctx.channel();
                     String id = connection.id().asShortText();
                     connections.add(id);
                     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                             ByteBufUtil.writeUtf8(ctx.alloc(), "h2 " + req.uri()));
                     r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
                     r.headers().set("x-connection", id);
-                    r.headers().set("x-seen-protocol", ctx.channel().parent() == null ? "h1" : "h2");
+                    r.headers().set("x-seen-protocol", h2 ? "h2" : "h1");
+                    if (req.uri().startsWith("/health") || req.uri().startsWith("/sick")) {
+                        healthProtocols.add(h2 ? "h2" : "h1");
+                        if (req.uri().startsWith("/sick")) {
+                            r.setStatus(HttpResponseStatus.SERVICE_UNAVAILABLE);
+                        }
+                    }
                     if (req.uri().equals("/hang")) {
                         r.release();
                         return; // never answered: the balancer's response timeout resets the stream
@@ -143,6 +153,27 @@ class H2UpstreamTest {
                 assertThat(r.headers().firstValue("x-http2-stream-id")).as("conversion header kept inside").isEmpty();
             }
             assertThat(backend.connections).as("upstream connections used").hasSize(1);
+        }
+    }
+
+    /** Health checks speak the cluster's protocol: an h2c-only backend would not understand an HTTP/1.1 probe. */
+    @Test
+    void healthChecksSpeakH2cToAnH2cCluster() throws Exception {
+        for (String path : List.of("/healthz", "/sick")) {
+            try (H2Backend backend = new H2Backend(); EdgeHarness edge = new EdgeHarness(ProxyTest.config("""
+                    listen: 127.0.0.1:0
+                    backends: [%s]
+                    upstream_protocol: h2c
+                    health_check: { path: %s, interval: 50ms, timeout: 2s, healthy_threshold: 1, unhealthy_threshold: 2 }
+                    workers: 1
+                    access_log: false
+                    """.formatted(backend.hostPort(), path)))) {
+                String healthy = path.equals("/healthz") ? "1" : "0";
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(edge.lb.metricsText())
+                        .contains("roundtrip_lb_upstream_healthy{cluster=\"default\",endpoint=\"" + backend.hostPort() + "\"} " + healthy));
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                        assertThat(backend.healthProtocols).as("protocols of the probes of " + path).containsExactly("h2"));
+            }
         }
     }
 

@@ -3,11 +3,13 @@ package dev.roundtrip.edge.health;
 import dev.roundtrip.core.net.Network;
 import dev.roundtrip.edge.cluster.Endpoint;
 import dev.roundtrip.edge.config.HealthCheckConfig;
+import dev.roundtrip.edge.config.UpstreamProtocol;
 import dev.roundtrip.http.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -21,6 +23,13 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -29,10 +38,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Active health checking of one endpoint: every interval, a fresh connection, {@code GET path}
- * with {@code Connection: close}; a 2xx within the timeout passes, anything else (refused, reset,
- * timeout, other status) fails. The result goes to the endpoint's {@link EndpointHealth};
- * transitions are logged and handed to {@code onChange}.
+ * Active health checking of one endpoint: every interval, a fresh connection in the protocol the
+ * cluster's requests use ({@link UpstreamProtocol}: HTTP/1.1 with {@code Connection: close}, or
+ * cleartext HTTP/2 by prior knowledge, one stream), {@code GET path}; a 2xx within the timeout
+ * passes, anything else (refused, reset, timeout, other status) fails. The result goes to the
+ * endpoint's {@link EndpointHealth}; transitions are logged and handed to {@code onChange}.
  */
 public final class HealthChecker {
     private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
@@ -43,12 +53,14 @@ public final class HealthChecker {
     private final Bootstrap bootstrap;
     private final Network network;
     private final Consumer<EndpointHealth.Change> onChange;
+    private final UpstreamProtocol protocol;
     private ScheduledFuture<?> schedule;
     private volatile String lastResult = "not checked yet";
 
-    public HealthChecker(Endpoint endpoint, HealthCheckConfig config, EventLoop loop, Transport transport, Network network,
-            Consumer<EndpointHealth.Change> onChange) {
+    public HealthChecker(Endpoint endpoint, HealthCheckConfig config, UpstreamProtocol protocol, EventLoop loop, Transport transport,
+            Network network, Consumer<EndpointHealth.Change> onChange) {
         this.endpoint = endpoint;
+        this.protocol = protocol;
         this.config = config;
         this.loop = loop;
         this.network = network;
@@ -88,32 +100,38 @@ public final class HealthChecker {
                 result(false, why);
             }
         };
+        SimpleChannelInboundHandler<FullHttpResponse> answer = new SimpleChannelInboundHandler<>() {
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+                if (!reported[0]) {
+                    reported[0] = true;
+                    int code = response.status().code();
+                    result(code >= 200 && code < 300, "GET " + config.path() + " answered " + code);
+                }
+                connectionOf(ctx.channel()).close();
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                fail.accept("connection closed before a response");
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                fail.accept(String.valueOf(cause.getMessage()));
+                connectionOf(ctx.channel()).close();
+            }
+        };
+        boolean h2c = protocol == UpstreamProtocol.H2C;
         ChannelFuture f = bootstrap.clone().handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
-                        new SimpleChannelInboundHandler<FullHttpResponse>() {
-                            @Override
-                            protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-                                if (!reported[0]) {
-                                    reported[0] = true;
-                                    int code = response.status().code();
-                                    result(code >= 200 && code < 300, "GET " + config.path() + " answered " + code);
-                                }
-                                ctx.close();
-                            }
-
-                            @Override
-                            public void channelInactive(ChannelHandlerContext ctx) {
-                                fail.accept("connection closed before a response");
-                            }
-
-                            @Override
-                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                fail.accept(String.valueOf(cause.getMessage()));
-                                ctx.close();
-                            }
-                        });
+                if (h2c) {
+                    ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
+                            new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                } else {
+                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024), answer);
+                }
             }
         }).connect(target);
         ScheduledFuture<?> timeout = loop.schedule(() -> {
@@ -126,14 +144,40 @@ public final class HealthChecker {
                 fail.accept("connect failed: " + c.cause().getMessage());
                 return;
             }
-            c.channel().closeFuture().addListener(x -> timeout.cancel(false));
+            c.channel().closeFuture().addListener(x -> {
+                timeout.cancel(false);
+                fail.accept("connection closed before a response");
+            });
             FullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, config.path());
             get.headers().set(HttpHeaderNames.HOST, endpoint.label())
-                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                     .set(HttpHeaderNames.USER_AGENT, "roundtrip-health-check")
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-            c.channel().writeAndFlush(get);
+            if (!h2c) {
+                get.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                c.channel().writeAndFlush(get);
+                return;
+            }
+            get.headers().set(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(), "http");
+            new Http2StreamChannelBootstrap(c.channel()).handler(new ChannelInitializer<Http2StreamChannel>() {
+                @Override
+                protected void initChannel(Http2StreamChannel stream) {
+                    stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), new HttpObjectAggregator(64 * 1024), answer);
+                }
+            }).open().addListener((Future<Http2StreamChannel> opened) -> {
+                if (opened.isSuccess()) {
+                    opened.getNow().writeAndFlush(get);
+                } else {
+                    get.release();
+                    fail.accept("no HTTP/2 stream: " + opened.cause().getMessage());
+                    c.channel().close();
+                }
+            });
         });
+    }
+
+    /** The TCP connection a probe's handler runs on: the channel itself, or an HTTP/2 stream's parent. */
+    private static Channel connectionOf(Channel ch) {
+        return ch instanceof Http2StreamChannel stream ? stream.parent() : ch;
     }
 
     private void result(boolean passed, String detail) {
