@@ -19,6 +19,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -26,6 +28,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
@@ -308,11 +311,33 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         if (extendedConnectFactory != null) {
             settings.connectProtocolEnabled(true); // RFC 8441 section 3
         }
-        return Http2FrameCodecBuilder.forServer()
+        return new ServerCodecBuilder()
                 .initialSettings(settings)
                 .decoderEnforceMaxRstFramesPerWindow(limits.maxResetsPerWindow(), (int) limits.resetWindow().toSeconds())
                 .headerSensitivityDetector(HttpServerInitializer::neverIndexed)
                 .build();
+    }
+
+    /**
+     * Builds the server's HTTP/2 codec like {@link Http2FrameCodecBuilder#forServer()}, except that
+     * the connection shares its send window evenly among the streams with data to send
+     * ({@link UniformStreamByteDistributor}) instead of by the priority tree: RFC 9113 section 5.3.2
+     * deprecated client priorities, and keeping that tree up to date cost a share of every stream.
+     */
+    private static final class ServerCodecBuilder extends Http2FrameCodecBuilder {
+        ServerCodecBuilder() {
+            gracefulShutdownTimeoutMillis(0);
+        }
+
+        @Override
+        public Http2FrameCodec build() {
+            // The connection says it is the server's, so server(true) must not be set as well.
+            DefaultHttp2Connection connection = new DefaultHttp2Connection(true, maxReservedStreams());
+            connection.remote().flowController(
+                    new DefaultHttp2RemoteFlowController(connection, new UniformStreamByteDistributor(connection)));
+            connection(connection);
+            return super.build();
+        }
     }
 
     /**
