@@ -290,15 +290,10 @@ final class TraceCommand implements Callable<Integer> {
             return null;
         }
         try {
-            Files.createDirectories(qlog);
-        } catch (IOException | RuntimeException e) {
-            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
-            throw new IllegalArgumentException("--qlog " + qlog + ": cannot make it a directory (" + why + ")");
+            return dev.roundtrip.http.h3.QlogDirectory.prepare(qlog);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--qlog " + qlog + ": " + e.getMessage(), e);
         }
-        if (!Files.isWritable(qlog)) {
-            throw new IllegalArgumentException("--qlog " + qlog + ": this process cannot write to it");
-        }
-        return qlog;
     }
 
     /** {@code --h3-fallback-delay}: only with {@code --http auto}, zero or more milliseconds, at most the timeout. */

@@ -60,7 +60,7 @@ class Http3ListenerTest {
                 "http3: is \"yes please\" (allowed: true, false, or a map of max_streams, idle_timeout, max_data, "
                         + "max_stream_data, address_validation, early_data, congestion_control, qlog_dir)");
         EdgeConfigParserTest.fails("backends: [198.18.1.10:8080]\ntls: true\nhttp3: { qlog_dir: /proc/roundtrip-qlog }",
-                "http3.qlog_dir: is /proc/roundtrip-qlog, which cannot be made a directory (NoSuchFileException)");
+                "http3.qlog_dir: is /proc/roundtrip-qlog: cannot make it a directory (NoSuchFileException)");
         EdgeConfigParserTest.fails("backends: [198.18.1.10:8080]\ntls: true\nhttp3: { congestion_control: vegas }",
                 "http3.congestion_control: is vegas (allowed: cubic, reno, bbr)");
 

@@ -363,15 +363,10 @@ public final class EdgeConfigParser {
     private static Path qlogDir(ConfigNode q) {
         Path dir = expandHome(q.string("qlog_dir"));
         try {
-            java.nio.file.Files.createDirectories(dir);
-        } catch (java.io.IOException | RuntimeException e) {
-            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
-            throw q.error("qlog_dir", "is " + dir + ", which cannot be made a directory (" + why + ")");
+            return dev.roundtrip.http.h3.QlogDirectory.prepare(dir);
+        } catch (IllegalArgumentException e) {
+            throw q.error("qlog_dir", "is " + dir + ": " + e.getMessage());
         }
-        if (!java.nio.file.Files.isWritable(dir)) {
-            throw q.error("qlog_dir", "is " + dir + ", which this process cannot write to");
-        }
-        return dir;
     }
 
     private static Path expandHome(String p) {

@@ -6,9 +6,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.quic.QuicChannel;
-import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -58,30 +58,20 @@ public final class HandshakeProgress extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.fireChannelReadComplete(); // the QUIC codec processes and sends now
-        if (watched.isEmpty()) {
-            return;
-        }
-        for (QuicChannel quic : new ArrayList<>(watched)) {
-            if (!quic.isOpen() || quic.isActive()) {
-                watched.remove(quic);
-                continue;
-            }
-            QuicheInternals.state(quic).ifPresentOrElse(state -> {
-                if (state.inEarlyData()) {
+        for (Iterator<QuicChannel> it = watched.iterator(); it.hasNext(); ) {
+            QuicChannel quic = it.next();
+            var state = quic.isOpen() && !quic.isActive() ? QuicheInternals.state(quic) : Optional.<QuicheInternals.State>empty();
+            state.ifPresent(s -> {
+                if (s.inEarlyData()) {
                     quic.read(); // a server reads streams only once asked; Netty asks when the channel becomes active
                 }
-                if (state.established() || state.inEarlyData()) {
+                if (s.established() || s.inEarlyData()) {
                     QuicheInternals.processReceived(quic);
                 }
-            }, () -> watched.remove(quic));
-            if (quic.isActive()) {
-                watched.remove(quic);
+            });
+            if (state.isEmpty() || quic.isActive()) {
+                it.remove(); // active (Netty has it from here), closed, or no longer readable
             }
         }
-    }
-
-    /** The connections watched now (for tests). */
-    List<QuicChannel> watched() {
-        return List.copyOf(watched);
     }
 }
