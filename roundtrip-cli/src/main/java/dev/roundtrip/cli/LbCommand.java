@@ -114,6 +114,11 @@ final class LbCommand implements Runnable {
     @Option(names = "--workers", paramLabel = "N", defaultValue = "0", description = "Event loop threads (0: one per CPU).")
     int workers;
 
+    @Option(names = "--transport", paramLabel = "NAME",
+            description = "Event loop transport: auto (epoll on Linux, else NIO), epoll, io_uring (a loop turn's reads and writes "
+                    + "in one system call), nio (default: auto).")
+    String transport;
+
     @Option(names = "--http3", description = "Also serve HTTP/3 over QUIC on the same port over UDP (needs --tls); TCP answers advertise it with Alt-Svc.")
     boolean http3;
 
@@ -141,6 +146,7 @@ final class LbCommand implements Runnable {
         for (BoundAddress b : bound) {
             out.println("listening: " + b);
         }
+        out.println("event loops: " + edge.workerThreads() + " on " + lb.transport().configName());
         for (ClusterConfig c : edge.clusters()) {
             out.println("cluster " + c.name() + ": " + c.endpoints().stream().map(HostPort::format).toList() + " (" + policyName(c.policy()) + ")");
         }
@@ -177,8 +183,9 @@ final class LbCommand implements Runnable {
 
     EdgeConfig buildConfig() {
         if (config != null) {
-            if (listen != null || tls || http3 || !backends.isEmpty() || admin != null) {
-                throw new CommandFailure(2, "--config FILE holds the whole configuration: leave out --listen, --tls, --http3, --backend, --admin");
+            if (listen != null || tls || http3 || !backends.isEmpty() || admin != null || transport != null) {
+                throw new CommandFailure(2, "--config FILE holds the whole configuration: leave out --listen, --tls, --http3, --backend, --admin, "
+                        + "--transport");
             }
             try {
                 return EdgeConfigParser.parseFile(config);
@@ -243,7 +250,14 @@ final class LbCommand implements Runnable {
                     : ListenerConfig.http("default", address, tlsConfig, !noH2, List.of(RouteConfig.catchAll("default")),
                             http3 ? Optional.of(dev.roundtrip.http.h3.QuicLimits.DEFAULTS) : Optional.empty());
             Optional<AdminConfig> adminConfig = admin == null ? Optional.empty() : Optional.of(new AdminConfig(address("--admin", admin)));
-            return new EdgeConfig(List.of(listener), List.of(cluster), adminConfig, HttpLimits.DEFAULTS, workers, !noAccessLog);
+            Optional<dev.roundtrip.http.Transport> t;
+            try {
+                t = EdgeConfig.parseTransport("--transport", transport == null ? "auto" : transport);
+            } catch (EdgeConfigException e) {
+                throw new CommandFailure(2, "--transport: " + e.problem());
+            }
+            return new EdgeConfig(List.of(listener), List.of(cluster), adminConfig, HttpLimits.DEFAULTS, workers, !noAccessLog)
+                    .withTransport(t);
         } catch (EdgeConfigException e) {
             throw new CommandFailure(2, e.getMessage());
         }

@@ -30,6 +30,10 @@ class LbCommandTest {
         CliTest.Result badPolicy = CliTest.run("lb", "--backend", "127.0.0.1:9", "--policy", "fastest");
         assertThat(badPolicy.exitCode()).isEqualTo(2);
         assertThat(badPolicy.err()).contains("--policy: 'fastest' is not a policy (allowed: round-robin, least-request, peak-ewma");
+
+        CliTest.Result badTransport = CliTest.run("lb", "--backend", "127.0.0.1:9", "--transport", "kqueue");
+        assertThat(badTransport.exitCode()).isEqualTo(2);
+        assertThat(badTransport.err()).contains("--transport: 'kqueue' is not a transport (allowed: auto, epoll, io_uring, nio)");
     }
 
     @Test
@@ -46,5 +50,9 @@ class LbCommandTest {
         CliTest.Result r = CliTest.run("lb", "--config", file.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains(file + ": clusters[0].health_check.interval: 'soon' is not a duration");
+
+        CliTest.Result both = CliTest.run("lb", "--config", file.toString(), "--transport", "io_uring");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("leave out", "--transport");
     }
 }

@@ -203,6 +203,11 @@ public final class LoadBalancer implements Service {
         return out;
     }
 
+    /** The transport the event loops run on; null until {@link #start()}. */
+    public synchronized Transport transport() {
+        return transport;
+    }
+
     /**
      * Where {@link #reload()} and {@code POST /reload} read the configuration again (e.g. the
      * {@code --config} file); without one they answer {@link ReloadResult.Outcome#NO_SOURCE}.
@@ -215,8 +220,12 @@ public final class LoadBalancer implements Service {
     public synchronized CompletableFuture<List<BoundAddress>> start() {
         try {
             EdgeConfig config = current.config();
-            transport = Transport.best();
-            int threads = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
+            transport = config.transportOrBest();
+            if (!transport.isAvailable()) {
+                throw new EdgeConfigException("transport", "'" + transport.configName() + "' does not work here: "
+                        + transport.unavailabilityCause() + " (allowed: " + EdgeConfig.TRANSPORTS + ")");
+            }
+            int threads = config.workerThreads();
             acceptors = transport.newGroup(1, "lb-accept");
             workers = transport.newGroup(threads, "lb-worker");
             reloader = Executors.newSingleThreadExecutor(r -> {

@@ -63,6 +63,9 @@ public record ReloadPlan(List<ListenerConfig> kept, List<ListenerConfig> bindFir
         if (running.workers() != next.workers()) {
             restartOnly.add("workers");
         }
+        if (!running.transport().equals(next.transport())) {
+            restartOnly.add("transport");
+        }
         if (!running.admin().equals(next.admin())) {
             restartOnly.add("admin");
         }

@@ -66,6 +66,22 @@ class EdgeConfigParserTest {
     }
 
     @Test
+    void transportIsAutoUnlessNamedAndAStrangeOneIsRefused() throws Exception {
+        EdgeConfig auto = parse("listen: 127.0.0.1:0\nbackends: [127.0.0.1:8080]");
+        assertThat(auto.transport()).isEmpty();
+        assertThat(auto.transportOrBest()).isEqualTo(dev.roundtrip.http.Transport.best());
+        assertThat(parse("listen: 127.0.0.1:0\nbackends: [127.0.0.1:8080]\ntransport: auto").transport()).isEmpty();
+        assertThat(parse("listen: 127.0.0.1:0\nbackends: [127.0.0.1:8080]\ntransport: io_uring").transport())
+                .contains(dev.roundtrip.http.Transport.IO_URING);
+        assertThat(parse("""
+                listeners: [ { address: 127.0.0.1:80 } ]
+                clusters: [ { name: app, endpoints: [127.0.0.1:81] } ]
+                transport: nio
+                """).transportOrBest()).isEqualTo(dev.roundtrip.http.Transport.NIO);
+        fails("backends: [198.18.1.10:80]\ntransport: kqueue", "transport: 'kqueue' is not a transport (allowed: auto, epoll, io_uring, nio)");
+    }
+
+    @Test
     void shortFormUsesTheDefaultListenAddress() throws Exception {
         EdgeConfig c = parse("backends: [198.18.1.10:8080]\ntls: true\npolicy: least-request");
         assertThat(c.listeners().getFirst().address()).isEqualTo(new InetSocketAddress("198.18.0.10", 443));
@@ -116,7 +132,7 @@ class EdgeConfigParserTest {
                 "health_check.interval: '2x' is not a duration (allowed: e.g. 500ms, 2s, 1.5s, 1m)");
         fails("backends: [198.18.1.10:80]\nretry_policy: { num_retries: 50 }", "retry_policy.num_retries: '50' is outside 0-10");
         fails("backends: [198.18.1.10:80]\nbackend: [x]", "backend: unknown key (allowed: access_log, admin, backends, health_check, http2, http3, "
-                + "limits, listen, mode, outlier_detection, policy, pool, proxy_protocol, retry_policy, server_names, timeouts, tls, upstream_protocol, websocket, workers)");
+                + "limits, listen, mode, outlier_detection, policy, pool, proxy_protocol, retry_policy, server_names, timeouts, tls, transport, upstream_protocol, websocket, workers)");
         fails("backends: [198.18.1.10:80]\nwebsocket: { idle_timeout: 5ms }",
                 "websocket.idle_timeout: '5ms' is outside the allowed range 10ms to 7d");
         fails("backends: [198.18.1.10:80]\nwebsocket: { max_frame_bytes: 64 }",

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.roundtrip.core.timeline.ServerTiming;
 import dev.roundtrip.edge.config.EdgeConfig;
 import dev.roundtrip.edge.config.EdgeConfigParser;
+import dev.roundtrip.http.Transport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +31,16 @@ import org.junit.jupiter.api.Test;
 class ProxyTest {
     static EdgeConfig config(String yaml) throws Exception {
         return EdgeConfigParser.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml), "", null);
+    }
+
+    /** The transport the balancer runs on in these tests: the platform's best; subclasses run them on another. */
+    Optional<Transport> transport() {
+        return Optional.empty();
+    }
+
+    /** A balancer started on {@code config} with this class's {@link #transport()}. */
+    EdgeHarness edge(EdgeConfig config) throws Exception {
+        return EdgeHarness.on(config, transport());
     }
 
     static HttpClient client() {
@@ -46,7 +58,7 @@ class ProxyTest {
     @Test
     void proxiesRoundRobinWithForwardingHeadersAndServerTiming() throws Exception {
         try (TestBackend a = new TestBackend("a"); TestBackend b = new TestBackend("b");
-             EdgeHarness edge = new EdgeHarness(config("""
+             EdgeHarness edge = edge(config("""
                      listen: 127.0.0.1:0
                      backends: [%s, %s]
                      access_log: false
@@ -89,7 +101,7 @@ class ProxyTest {
         TestBackend a = new TestBackend("a");
         TestBackend b = new TestBackend("b");
         TestBackend dead = new TestBackend("c");
-        try (a; b; EdgeHarness edge = new EdgeHarness(config("""
+        try (a; b; EdgeHarness edge = edge(config("""
                 listen: 127.0.0.1:0
                 backends: [%s, %s, %s]
                 access_log: false
@@ -108,7 +120,7 @@ class ProxyTest {
         TestBackend b = new TestBackend("b");
         TestBackend dead = new TestBackend("c");
         Map<Integer, List<String>> bodies = new ConcurrentHashMap<>();
-        try (a; b; EdgeHarness edge = new EdgeHarness(config("""
+        try (a; b; EdgeHarness edge = edge(config("""
                 listen: 127.0.0.1:0
                 backends: [%s, %s, %s]
                 access_log: false
@@ -169,7 +181,7 @@ class ProxyTest {
 
     @Test
     void staleKeepAliveConnectionsAreRetriedForGets() throws Exception {
-        try (TestBackend a = new TestBackend("a"); EdgeHarness edge = new EdgeHarness(config("""
+        try (TestBackend a = new TestBackend("a"); EdgeHarness edge = edge(config("""
                 listen: 127.0.0.1:0
                 backends: [%s]
                 access_log: false
@@ -188,7 +200,7 @@ class ProxyTest {
     @Test
     void cookieHashingSticksEachSessionToOneBackend() throws Exception {
         try (TestBackend a = new TestBackend("a"); TestBackend b = new TestBackend("b"); TestBackend c3 = new TestBackend("c");
-             EdgeHarness edge = new EdgeHarness(config("""
+             EdgeHarness edge = edge(config("""
                      listen: 127.0.0.1:0
                      backends: [%s, %s, %s]
                      policy: hash:cookie:session
@@ -212,7 +224,7 @@ class ProxyTest {
     @Test
     void unhealthyBackendIsRemovedAndComesBack() throws Exception {
         try (TestBackend a = new TestBackend("a"); TestBackend b = new TestBackend("b");
-             EdgeHarness edge = new EdgeHarness(config("""
+             EdgeHarness edge = edge(config("""
                      listen: 127.0.0.1:0
                      backends: [%s, %s]
                      health_check: { path: /healthz, interval: 50ms, timeout: 500ms, healthy_threshold: 2, unhealthy_threshold: 2 }
@@ -252,7 +264,7 @@ class ProxyTest {
     void noHealthyEndpointGives503AndASlowUpstream504() throws Exception {
         TestBackend gone = new TestBackend("gone");
         gone.kill();
-        try (EdgeHarness edge = new EdgeHarness(config("""
+        try (EdgeHarness edge = edge(config("""
                 listen: 127.0.0.1:0
                 backends: [%s]
                 outlier_detection: { consecutive_failures: 3, base_ejection_time: 30s }
@@ -266,7 +278,7 @@ class ProxyTest {
             assertThat(second.statusCode()).isEqualTo(503);
             assertThat(second.body()).contains("no healthy endpoint in cluster default");
         }
-        try (TestBackend slow = new TestBackend("slow"); EdgeHarness edge = new EdgeHarness(config("""
+        try (TestBackend slow = new TestBackend("slow"); EdgeHarness edge = edge(config("""
                 listen: 127.0.0.1:0
                 backends: [%s]
                 timeouts: { response: 300ms }

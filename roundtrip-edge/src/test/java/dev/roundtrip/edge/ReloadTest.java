@@ -254,6 +254,8 @@ class ReloadTest {
         assertThat(rebind.bindFirst()).as("same port: bound after the old socket closes").isEmpty();
         assertThat(rebind.bindAfterRemoval()).extracting(l -> l.name()).containsExactly("public");
         assertThat(rebind.restartOnly()).containsExactly("access_log");
+        assertThat(ReloadPlan.of(running, running.withTransport(java.util.Optional.of(dev.roundtrip.http.Transport.NIO))).restartOnly())
+                .containsExactly("transport");
 
         var app = running.cluster("app");
         assertThat(ReloadPlan.keepsEndpoints(app, app.withResponseTimeout(Duration.ofSeconds(1)))).isTrue();

@@ -28,10 +28,12 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,19 +43,30 @@ import org.junit.jupiter.api.Test;
  * of a body resets the client's stream (closes its HTTP/1.1 connection) and is never retried.
  */
 class StreamingProxyTest {
-    private static final EventLoopGroup CLIENTS = Transport.NIO.newGroup(1, "streaming-client");
+    /** The raw clients' event loop: one per test class (a subclass runs these tests again, after this one stopped it). */
+    private static EventLoopGroup clients;
+
+    @BeforeAll
+    static void startClients() {
+        clients = Transport.NIO.newGroup(1, "streaming-client");
+    }
 
     @AfterAll
     static void stopClients() {
-        CLIENTS.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        clients.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
-    private static EdgeHarness edge(StreamingBackend backend) throws Exception {
-        return new EdgeHarness(ProxyTest.config("""
+    /** The transport the balancer runs on in these tests: the platform's best; subclasses run them on another. */
+    Optional<Transport> transport() {
+        return Optional.empty();
+    }
+
+    private EdgeHarness edge(StreamingBackend backend) throws Exception {
+        return EdgeHarness.on(ProxyTest.config("""
                 listen: 127.0.0.1:0
                 backends: [%s]
                 access_log: false
-                """.formatted(backend.hostPort())));
+                """.formatted(backend.hostPort())), transport());
     }
 
     @Test
@@ -208,7 +221,7 @@ class StreamingProxyTest {
         }
 
         static H2Stream open(int port, String path, long readLimit) throws InterruptedException {
-            Channel connection = new Bootstrap().group(CLIENTS).channel(Transport.NIO.socketChannel())
+            Channel connection = new Bootstrap().group(clients).channel(Transport.NIO.socketChannel())
                     .handler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {

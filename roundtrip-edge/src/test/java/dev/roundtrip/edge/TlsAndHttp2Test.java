@@ -10,12 +10,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Clients we did not write (curl, the JDK's HTTP/2 client) through the balancer: HTTP/1.1 and HTTP/2 over TLS (SNI, ALPN) and h2c. */
 class TlsAndHttp2Test {
+    /** The transport the balancer runs on in these tests: the platform's best; subclasses run them on another. */
+    Optional<dev.roundtrip.http.Transport> transport() {
+        return Optional.empty();
+    }
+
+    EdgeHarness edge(dev.roundtrip.edge.config.EdgeConfig config) throws Exception {
+        return EdgeHarness.on(config, transport());
+    }
+
     @TempDir
     static Path caDir;
 
@@ -49,7 +59,7 @@ class TlsAndHttp2Test {
         TestBackend a = new TestBackend("a");
         TestBackend b = new TestBackend("b");
         TestBackend dead = new TestBackend("c");
-        try (a; b; EdgeHarness edge = new EdgeHarness(ProxyTest.config("""
+        try (a; b; EdgeHarness edge = edge(ProxyTest.config("""
                 listen: 127.0.0.1:0
                 tls: { certificates: [ { names: [localhost] } ], ca_dir: %s }
                 backends: [%s, %s, %s]
@@ -92,7 +102,7 @@ class TlsAndHttp2Test {
     void curlOverTlsAndCleartextWithEveryProtocol() throws Exception {
         assumeTrue(run(List.of("curl", "--version")).exitCode == 0, "curl not installed: skipping interop");
         try (TestBackend a = new TestBackend("a"); TestBackend b = new TestBackend("b");
-             EdgeHarness edge = new EdgeHarness(ProxyTest.config("""
+             EdgeHarness edge = edge(ProxyTest.config("""
                      listeners:
                        - name: public
                          address: 127.0.0.1:0

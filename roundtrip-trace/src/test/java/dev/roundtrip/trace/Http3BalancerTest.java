@@ -125,6 +125,51 @@ class Http3BalancerTest {
         }
     }
 
+    /**
+     * The balancer on io_uring ({@code transport: io_uring}): HTTP/3 works the same there, with one
+     * UDP socket per worker, and so do HTTP/2 and HTTP/1.1 on the TCP side of the same port.
+     */
+    @Test
+    void onIoUringEveryWorkerHasItsOwnUdpSocketToo() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.roundtrip.http.Transport.IO_URING.isAvailable(),
+                () -> "io_uring does not work here: " + dev.roundtrip.http.Transport.IO_URING.unavailabilityCause());
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree("""
+                listen: 127.0.0.1:0
+                tls: { certificates: [ { names: [api.test, 127.0.0.1] } ], ca_dir: %s }
+                http3: true
+                backends: [127.0.0.1:%d]
+                access_log: false
+                workers: 2
+                transport: io_uring
+                """.formatted(caDir, upstream.port()));
+        LoadBalancer uring = new LoadBalancer("uring-lb", EdgeConfigParser.parse(yaml, "", null), Network.host(), MonotonicClock.SYSTEM);
+        int p = uring.start().get(20, TimeUnit.SECONDS).stream().filter(b -> b.protocol().equals("h3")).findFirst().orElseThrow()
+                .real().getPort();
+        try {
+            assertThat(uring.transport()).isEqualTo(dev.roundtrip.http.Transport.IO_URING);
+            assertThat(uring.metricsText()).contains("roundtrip_lb_quic_sockets{listener=\"default\"} 2");
+            for (int i = 0; i < 4; i++) {
+                try (Tracer tracer = new Tracer(config(HttpVersion.HTTP_3))) {
+                    TraceResult first = tracer.run(TraceRequest.get("https://api.test:" + p + "/uring/" + i));
+                    TraceResult again = tracer.run(TraceRequest.get("https://api.test:" + p + "/uring/" + i));
+                    assertThat(first.timeline().failure()).as("client %d", i).isNull();
+                    assertThat(first.timeline().status()).as("client %d", i).isEqualTo(200);
+                    assertThat(first.timeline().responseBytes()).as("client %d", i).isEqualTo(1000);
+                    assertThat(again.connectionId()).as("client %d kept its QUIC connection", i).isEqualTo(first.connectionId());
+                }
+            }
+            for (HttpVersion tcp : List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)) {
+                try (Tracer tracer = new Tracer(config(tcp))) {
+                    TraceResult r = tracer.run(TraceRequest.get("https://api.test:" + p + "/uring/tcp"));
+                    assertThat(r.timeline().status()).as("%s", tcp).isEqualTo(200);
+                    assertThat(r.timeline().responseBytes()).as("%s", tcp).isEqualTo(1000);
+                }
+            }
+        } finally {
+            uring.stop(Duration.ofMillis(200)).get(20, TimeUnit.SECONDS);
+        }
+    }
+
     /** {@code http3.qlog_dir} on the balancer and the tracer's qlog directory: each end logs its side of the connection. */
     @Test
     void bothEndsWriteAQlogOfTheConnection(@TempDir Path dir) throws Exception {

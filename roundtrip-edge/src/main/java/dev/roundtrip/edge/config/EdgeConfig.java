@@ -1,6 +1,7 @@
 package dev.roundtrip.edge.config;
 
 import dev.roundtrip.http.HttpLimits;
+import dev.roundtrip.http.Transport;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -20,14 +21,30 @@ import java.util.Set;
  * @param workers event loop threads; 0 means one per available CPU
  * @param accessLog whether to log one line per request (logger {@code dev.roundtrip.edge.access})
  * @param websocket limits of WebSocket tunnels
+ * @param transport the event loops' transport; empty means the platform's best ({@link Transport#best()})
  */
 public record EdgeConfig(List<ListenerConfig> listeners, List<ClusterConfig> clusters, Optional<AdminConfig> admin,
-        HttpLimits limits, int workers, boolean accessLog, WebSocketConfig websocket) {
+        HttpLimits limits, int workers, boolean accessLog, WebSocketConfig websocket, Optional<Transport> transport) {
 
-    /** With the default WebSocket limits. */
+    /** The values {@code transport} takes in a configuration file or on the command line. */
+    public static final String TRANSPORTS = "auto, epoll, io_uring, nio";
+
+    /** With the default WebSocket limits and transport. */
     public EdgeConfig(List<ListenerConfig> listeners, List<ClusterConfig> clusters, Optional<AdminConfig> admin,
             HttpLimits limits, int workers, boolean accessLog) {
-        this(listeners, clusters, admin, limits, workers, accessLog, WebSocketConfig.DEFAULTS);
+        this(listeners, clusters, admin, limits, workers, accessLog, WebSocketConfig.DEFAULTS, Optional.empty());
+    }
+
+    /**
+     * The transport named {@code name}: {@code auto} (empty: the platform's best) or one of
+     * {@link Transport#configName()}; {@code key} names the setting in the error.
+     */
+    public static Optional<Transport> parseTransport(String key, String name) {
+        if ("auto".equals(name)) {
+            return Optional.empty();
+        }
+        return Optional.of(Transport.named(name).orElseThrow(() ->
+                new EdgeConfigException(key, "'" + name + "' is not a transport (allowed: " + TRANSPORTS + ")")));
     }
 
     public EdgeConfig {
@@ -90,7 +107,21 @@ public record EdgeConfig(List<ListenerConfig> listeners, List<ClusterConfig> clu
     }
 
     public EdgeConfig withWebSocket(WebSocketConfig ws) {
-        return new EdgeConfig(listeners, clusters, admin, limits, workers, accessLog, ws);
+        return new EdgeConfig(listeners, clusters, admin, limits, workers, accessLog, ws, transport);
+    }
+
+    public EdgeConfig withTransport(Optional<Transport> t) {
+        return new EdgeConfig(listeners, clusters, admin, limits, workers, accessLog, websocket, t);
+    }
+
+    /** How many event loop threads run the listeners: {@link #workers()}, or one per available CPU. */
+    public int workerThreads() {
+        return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The transport to run on: the one configured, or the platform's best. */
+    public Transport transportOrBest() {
+        return transport.orElseGet(Transport::best);
     }
 
     /** The cluster named {@code name}. */

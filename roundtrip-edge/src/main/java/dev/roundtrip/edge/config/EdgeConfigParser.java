@@ -7,6 +7,7 @@ import dev.roundtrip.core.topology.Host;
 import dev.roundtrip.core.topology.ServiceSpec;
 import dev.roundtrip.core.topology.TopologyException;
 import dev.roundtrip.http.HttpLimits;
+import dev.roundtrip.http.Transport;
 import dev.roundtrip.http.client.PoolSettings;
 import dev.roundtrip.http.h3.QuicLimits;
 import java.io.IOException;
@@ -64,13 +65,14 @@ import java.util.Optional;
  * limits: { max_request_line_bytes: 8KiB, max_header_bytes: 64KiB, max_body_bytes: 10MiB, header_read_timeout: 10s,
  *           idle_timeout: 60s, max_connections: 10000, max_concurrent_streams: 100, max_resets_per_window: 200, reset_window: 30s }
  * workers: 0
+ * transport: auto                       # epoll (Linux) or nio; io_uring: a turn's I/O in one system call
  * access_log: true
  * websocket: { idle_timeout: 300s, max_lifetime: 24h, max_frame_bytes: 1MiB, max_tunnels: 10000 }
  * </pre>
  * Short form (one listener, one cluster named "default"): {@code listen}, {@code tls},
  * {@code server_names} (names of the local-CA certificate), {@code backends}, {@code policy},
  * {@code health_check} and the cluster keys above, plus
- * {@code admin}, {@code limits}, {@code workers}, {@code access_log}, and {@code mode: tcp} with
+ * {@code admin}, {@code limits}, {@code workers}, {@code transport}, {@code access_log}, and {@code mode: tcp} with
  * {@code idle_timeout} for an L4 listener. In a topology
  * {@code listen} defaults to the service's own address.
  */
@@ -137,7 +139,7 @@ public final class EdgeConfigParser {
     }
 
     private static EdgeConfig parseFull(ConfigNode n) {
-        n.onlyKeys("listeners", "clusters", "admin", "limits", "workers", "access_log", "websocket");
+        n.onlyKeys("listeners", "clusters", "admin", "limits", "workers", "transport", "access_log", "websocket");
         List<ClusterConfig> clusters = n.list("clusters", c -> {
             c.onlyKeys(concat(CLUSTER_KEYS, "name", "endpoints"));
             return cluster(c, c.string("name"), c.list("endpoints", e -> ConfigNode.parseEndpoint(e.text(), e.path())));
@@ -175,7 +177,7 @@ public final class EdgeConfigParser {
             listeners.add(wrap(l.path(), () -> ListenerConfig.http(name, address, tls, l.bool("http2", true), r, h3)));
         }
         return wrap(n.path(), () -> new EdgeConfig(listeners, clusters, admin(n), limits(n),
-                (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true), websocket(n)));
+                (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true), websocket(n), transport(n)));
     }
 
     private static EdgeConfig parseShort(ConfigNode n, InetSocketAddress defaultListen) {
@@ -184,7 +186,7 @@ public final class EdgeConfigParser {
             noHttpKeys(n, "tls", "server_names", "http2", "http3");
         }
         String[] listenerKeys = tcp ? new String[] {"listen", "mode", "idle_timeout"} : new String[] {"listen", "mode", "tls", "server_names", "http2", "http3", "websocket"};
-        n.onlyKeys(concat(concat(CLUSTER_KEYS, listenerKeys), "backends", "admin", "limits", "workers", "access_log"));
+        n.onlyKeys(concat(concat(CLUSTER_KEYS, listenerKeys), "backends", "admin", "limits", "workers", "transport", "access_log"));
         InetSocketAddress listen = n.has("listen") ? n.address("listen") : defaultListen;
         if (listen == null) {
             throw n.error("listen", "is missing (allowed: ADDR:PORT, e.g. 127.0.0.1:8080; or use the full form with 'listeners')");
@@ -203,7 +205,17 @@ public final class EdgeConfigParser {
                 : wrap(n.path(), () -> ListenerConfig.http("default", listen, tls(n, listen), n.bool("http2", true),
                         List.of(RouteConfig.catchAll("default")), h3));
         return wrap(n.path(), () -> new EdgeConfig(List.of(listener), List.of(cluster), admin(n), limits(n),
-                (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true), websocket(n)));
+                (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true), websocket(n), transport(n)));
+    }
+
+    /** {@code transport}: auto (the default: epoll on Linux, else NIO), epoll, io_uring or nio. */
+    private static Optional<Transport> transport(ConfigNode n) {
+        String name = n.string("transport", "auto");
+        try {
+            return EdgeConfig.parseTransport("transport", name);
+        } catch (EdgeConfigException e) {
+            throw n.error("transport", e.problem());
+        }
     }
 
     private static ClusterConfig cluster(ConfigNode c, String name, List<InetSocketAddress> endpoints) {

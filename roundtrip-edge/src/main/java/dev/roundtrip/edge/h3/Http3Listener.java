@@ -101,7 +101,7 @@ public final class Http3Listener {
         InetSocketAddress real = tcp.real();
         InetSocketAddress shown = tcp.labAddress();
         int count = 1;
-        if (transport == Transport.EPOLL) {
+        if (transport.reusePort()) {
             count = 0;
             for (var ignored : workers) {
                 count++;
@@ -123,7 +123,7 @@ public final class Http3Listener {
         Bootstrap b = new Bootstrap().group(workers).channel(transport.datagramChannel())
                 .handler(initializer.quicCodec(ssl, System::currentTimeMillis));
         if (count > 1) {
-            b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
+            b.option(io.netty.channel.unix.UnixChannelOption.SO_REUSEPORT, true);
         }
         b.bind(real).addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
