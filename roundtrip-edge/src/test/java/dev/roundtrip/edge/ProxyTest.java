@@ -7,7 +7,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.roundtrip.core.timeline.ServerTiming;
 import dev.roundtrip.edge.config.EdgeConfig;
 import dev.roundtrip.edge.config.EdgeConfigParser;
-import dev.roundtrip.http.Transport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -28,14 +26,9 @@ import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The balancer proxying HTTP/1.1 to real loopback backends: headers, balancing, failure hiding. */
-class ProxyTest {
+class ProxyTest implements TransportUnderTest {
     static EdgeConfig config(String yaml) throws Exception {
         return EdgeConfigParser.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml), "", null);
-    }
-
-    /** The transport the balancer runs on in these tests: the platform's best; subclasses run them on another. */
-    Optional<Transport> transport() {
-        return Optional.empty();
     }
 
     /** A balancer started on {@code config} with this class's {@link #transport()}. */

@@ -28,7 +28,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * stops the backend's writes (backpressure, bounded memory), and a backend failure in the middle
  * of a body resets the client's stream (closes its HTTP/1.1 connection) and is never retried.
  */
-class StreamingProxyTest {
+class StreamingProxyTest implements TransportUnderTest {
     /** The raw clients' event loop: one per test class (a subclass runs these tests again, after this one stopped it). */
     private static EventLoopGroup clients;
 
@@ -54,11 +53,6 @@ class StreamingProxyTest {
     @AfterAll
     static void stopClients() {
         clients.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    }
-
-    /** The transport the balancer runs on in these tests: the platform's best; subclasses run them on another. */
-    Optional<Transport> transport() {
-        return Optional.empty();
     }
 
     private EdgeHarness edge(StreamingBackend backend) throws Exception {

@@ -10,18 +10,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Clients we did not write (curl, the JDK's HTTP/2 client) through the balancer: HTTP/1.1 and HTTP/2 over TLS (SNI, ALPN) and h2c. */
-class TlsAndHttp2Test {
-    /** The transport the balancer runs on in these tests: the platform's best; subclasses run them on another. */
-    Optional<dev.roundtrip.http.Transport> transport() {
-        return Optional.empty();
-    }
-
+class TlsAndHttp2Test implements TransportUnderTest {
     EdgeHarness edge(dev.roundtrip.edge.config.EdgeConfig config) throws Exception {
         return EdgeHarness.on(config, transport());
     }

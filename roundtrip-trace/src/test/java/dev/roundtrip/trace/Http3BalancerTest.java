@@ -42,7 +42,7 @@ class Http3BalancerTest {
     static void start() throws Exception {
         ca = LocalCa.loadOrCreate(caDir);
         upstream = TestHttpServer.http1(Behavior.ok().withBody(1000));
-        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree("""
+        lb = balancer("h3-lb", """
                 listen: 127.0.0.1:0
                 tls: { certificates: [ { names: [api.test, 127.0.0.1] } ], ca_dir: %s }
                 http3: true
@@ -50,7 +50,6 @@ class Http3BalancerTest {
                 access_log: false
                 workers: 2
                 """.formatted(caDir, upstream.port()));
-        lb = new LoadBalancer("h3-lb", EdgeConfigParser.parse(yaml, "", null), Network.host(), MonotonicClock.SYSTEM);
         List<BoundAddress> bound = lb.start().get(20, TimeUnit.SECONDS);
         port = bound.stream().filter(b -> b.protocol().equals("h3")).findFirst().orElseThrow().real().getPort();
         assertThat(bound.stream().filter(b -> b.protocol().equals("https")).findFirst().orElseThrow().real().getPort()).isEqualTo(port);
@@ -64,6 +63,12 @@ class Http3BalancerTest {
         if (upstream != null) {
             upstream.close();
         }
+    }
+
+    /** A balancer named {@code name} on the short-form YAML {@code yaml}, not started. */
+    static LoadBalancer balancer(String name, String yaml) throws java.io.IOException {
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml);
+        return new LoadBalancer(name, EdgeConfigParser.parse(tree, "", null), Network.host(), MonotonicClock.SYSTEM);
     }
 
     static TracerConfig config(HttpVersion http) {
@@ -133,7 +138,7 @@ class Http3BalancerTest {
     void onIoUringEveryWorkerHasItsOwnUdpSocketToo() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(dev.roundtrip.http.Transport.IO_URING.isAvailable(),
                 () -> "io_uring does not work here: " + dev.roundtrip.http.Transport.IO_URING.unavailabilityCause());
-        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree("""
+        LoadBalancer uring = balancer("uring-lb", """
                 listen: 127.0.0.1:0
                 tls: { certificates: [ { names: [api.test, 127.0.0.1] } ], ca_dir: %s }
                 http3: true
@@ -142,7 +147,6 @@ class Http3BalancerTest {
                 workers: 2
                 transport: io_uring
                 """.formatted(caDir, upstream.port()));
-        LoadBalancer uring = new LoadBalancer("uring-lb", EdgeConfigParser.parse(yaml, "", null), Network.host(), MonotonicClock.SYSTEM);
         int p = uring.start().get(20, TimeUnit.SECONDS).stream().filter(b -> b.protocol().equals("h3")).findFirst().orElseThrow()
                 .real().getPort();
         try {
@@ -175,7 +179,7 @@ class Http3BalancerTest {
     void bothEndsWriteAQlogOfTheConnection(@TempDir Path dir) throws Exception {
         Path serverDir = dir.resolve("server");
         Path clientDir = java.nio.file.Files.createDirectories(dir.resolve("client"));
-        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree("""
+        LoadBalancer logged = balancer("qlog-lb", """
                 listen: 127.0.0.1:0
                 tls: { certificates: [ { names: [api.test, 127.0.0.1] } ], ca_dir: %s }
                 http3: { qlog_dir: %s }
@@ -183,7 +187,6 @@ class Http3BalancerTest {
                 access_log: false
                 workers: 1
                 """.formatted(caDir, serverDir, upstream.port()));
-        LoadBalancer logged = new LoadBalancer("qlog-lb", EdgeConfigParser.parse(yaml, "", null), Network.host(), MonotonicClock.SYSTEM);
         try {
             int h3 = logged.start().get(20, TimeUnit.SECONDS).stream().filter(b -> b.protocol().equals("h3")).findFirst().orElseThrow()
                     .real().getPort();
@@ -351,14 +354,13 @@ class Http3BalancerTest {
 
     @Test
     void addressValidationCostsARetryButTheRequestGetsThrough() throws Exception {
-        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree("""
+        LoadBalancer validating = balancer("retry-lb", """
                 listen: 127.0.0.1:0
                 tls: { certificates: [ { names: [api.test] } ], ca_dir: %s }
                 http3: { address_validation: true }
                 backends: [127.0.0.1:%d]
                 access_log: false
                 """.formatted(caDir, upstream.port()));
-        LoadBalancer validating = new LoadBalancer("retry-lb", EdgeConfigParser.parse(yaml, "", null), Network.host(), MonotonicClock.SYSTEM);
         int p = validating.start().get(20, TimeUnit.SECONDS).stream().filter(b -> b.protocol().equals("h3")).findFirst().orElseThrow()
                 .real().getPort();
         try (Tracer tracer = new Tracer(config(HttpVersion.HTTP_3))) {
