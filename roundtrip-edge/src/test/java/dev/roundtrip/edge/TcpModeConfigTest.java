@@ -76,7 +76,7 @@ class TcpModeConfigTest {
                         + "allowed with mode tcp: cluster, idle_timeout)");
         fails("listen: 127.0.0.1:7000\nmode: tcp\nbackends: [127.0.0.1:9001]\nretries: 3",
                 "retries: unknown key (allowed: access_log, admin, backends, health_check, idle_timeout, limits, listen, mode, "
-                        + "outlier_detection, policy, pool, proxy_protocol, retry_policy, timeouts, upstream_protocol, workers)");
+                        + "outlier_detection, policy, pool, proxy_protocol, retry_policy, timeouts, transport, upstream_protocol, workers)");
         fails("backends: [127.0.0.1:9001]\nproxy_protocol: v1", "proxy_protocol: 'v1' is not a PROXY protocol version (allowed: none, v2)");
         fails("""
                 listeners: [ { address: 127.0.0.1:7000, mode: tcp, cluster: web } ]

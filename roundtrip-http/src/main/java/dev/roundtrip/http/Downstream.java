@@ -24,7 +24,9 @@ public interface Downstream {
     /**
      * Writes the response head: a {@link io.netty.handler.codec.http.FullHttpResponse} is the whole
      * response, any other {@link HttpResponse} is followed by {@link #writeContent} calls. Released
-     * unwritten when the downstream is no longer open.
+     * unwritten when the downstream is no longer open. Its header fields (and trailers) must have
+     * been validated as they were added, as Netty's {@code DefaultHttpHeaders} and HTTP decoders do
+     * by default: they are not checked again on the way out.
      */
     void writeHead(HttpResponse head);
 
