@@ -104,6 +104,7 @@ public final class LoadBalancer implements Service {
     private volatile Supplier<EdgeConfig> configSource;
     private int nextEndpointId;
     private Transport transport;
+    private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     /** The event loops of tcp listeners (NIO; see where they are made). */
     private EventLoopGroup tcpAcceptors;
@@ -225,6 +226,7 @@ public final class LoadBalancer implements Service {
                         + transport.unavailabilityCause() + " (allowed: " + EdgeConfig.TRANSPORTS + ")");
             }
             int threads = config.workerThreads();
+            acceptors = transport.newGroup(1, "lb-accept");
             workers = transport.newGroup(threads, "lb-worker");
             reloader = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "lb-reload");
@@ -344,9 +346,7 @@ public final class LoadBalancer implements Service {
             result.completeExceptionally(e);
             return result;
         }
-        // Accepted on a worker loop, as nginx and HAProxy do: no accept thread beside the workers
-        // (on the same CPUs), and a new connection is registered without a hop between threads.
-        ChannelFuture f = HttpServer.bind(transport, workers, workers, real, init);
+        ChannelFuture f = HttpServer.bind(transport, acceptors, workers, real, init);
         f.addListener((ChannelFuture done) -> {
             if (done.isSuccess()) {
                 InetSocketAddress actual = HttpServer.boundAddress(done.channel());
@@ -712,6 +712,9 @@ public final class LoadBalancer implements Service {
         }
         if (pools != null) {
             pools.close();
+        }
+        if (acceptors != null) {
+            acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         if (workers != null) {
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -94,7 +94,7 @@ public final class Http3Listener {
 
     /**
      * Binds UDP on the port the TCP side got ({@code tcp}): one socket per loop of {@code workers}
-     * with epoll, else one. Completes with the h3 address, or fails naming it (e.g. the UDP port
+     * with epoll or io_uring, else one (NIO). Completes with the h3 address, or fails naming it (e.g. the UDP port
      * is taken), leaving no socket open.
      */
     public CompletableFuture<BoundAddress> start(EventLoopGroup workers, Transport transport, Network network, BoundAddress tcp) {
