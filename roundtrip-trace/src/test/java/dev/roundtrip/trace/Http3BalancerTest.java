@@ -42,14 +42,7 @@ class Http3BalancerTest {
     static void start() throws Exception {
         ca = LocalCa.loadOrCreate(caDir);
         upstream = TestHttpServer.http1(Behavior.ok().withBody(1000));
-        lb = balancer("h3-lb", """
-                listen: 127.0.0.1:0
-                tls: { certificates: [ { names: [api.test, 127.0.0.1] } ], ca_dir: %s }
-                http3: true
-                backends: [127.0.0.1:%d]
-                access_log: false
-                workers: 2
-                """.formatted(caDir, upstream.port()));
+        lb = balancer("h3-lb", twoWorkers(""));
         List<BoundAddress> bound = lb.start().get(20, TimeUnit.SECONDS);
         port = bound.stream().filter(b -> b.protocol().equals("h3")).findFirst().orElseThrow().real().getPort();
         assertThat(bound.stream().filter(b -> b.protocol().equals("https")).findFirst().orElseThrow().real().getPort()).isEqualTo(port);
@@ -63,6 +56,18 @@ class Http3BalancerTest {
         if (upstream != null) {
             upstream.close();
         }
+    }
+
+    /** The short-form YAML of an HTTP/3 balancer with two workers in front of {@link #upstream}, plus {@code extra} lines. */
+    static String twoWorkers(String extra) {
+        return """
+                listen: 127.0.0.1:0
+                tls: { certificates: [ { names: [api.test, 127.0.0.1] } ], ca_dir: %s }
+                http3: true
+                backends: [127.0.0.1:%d]
+                access_log: false
+                workers: 2
+                """.formatted(caDir, upstream.port()) + extra;
     }
 
     /** A balancer named {@code name} on the short-form YAML {@code yaml}, not started. */
@@ -138,15 +143,7 @@ class Http3BalancerTest {
     void onIoUringEveryWorkerHasItsOwnUdpSocketToo() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(dev.roundtrip.http.Transport.IO_URING.isAvailable(),
                 () -> "io_uring does not work here: " + dev.roundtrip.http.Transport.IO_URING.unavailabilityCause());
-        LoadBalancer uring = balancer("uring-lb", """
-                listen: 127.0.0.1:0
-                tls: { certificates: [ { names: [api.test, 127.0.0.1] } ], ca_dir: %s }
-                http3: true
-                backends: [127.0.0.1:%d]
-                access_log: false
-                workers: 2
-                transport: io_uring
-                """.formatted(caDir, upstream.port()));
+        LoadBalancer uring = balancer("uring-lb", twoWorkers("transport: io_uring\n"));
         int p = uring.start().get(20, TimeUnit.SECONDS).stream().filter(b -> b.protocol().equals("h3")).findFirst().orElseThrow()
                 .real().getPort();
         try {
