@@ -38,6 +38,19 @@ class LauncherIT {
         assertThat(run.err()).doesNotContain("building roundtrip", "WARNING");
     }
 
+    /** An AOT cache in ROUNDTRIP_JAVA_OPTS: trained by one run, opened by the next (the launcher's own archive stays out of the way). */
+    @Test
+    void trainsAndUsesAnAotCache(@TempDir Path dir) throws Exception {
+        Path cache = dir.resolve("roundtrip.aot");
+        Run train = launcher(Map.of("ROUNDTRIP_JAVA_OPTS", "-XX:AOTCacheOutput=" + cache), "--version");
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(train.out()).startsWith("roundtrip 0.1.0");
+        assertThat(cache).isNotEmptyFile();
+        Run use = launcher(Map.of("ROUNDTRIP_JAVA_OPTS", "-XX:AOTCache=" + cache + " -Xlog:aot=info"), "--version");
+        assertThat(use.exitCode()).as(use.err()).isZero();
+        assertThat(use.out()).contains("Opened AOT cache " + cache, "roundtrip 0.1.0");
+    }
+
     @Test
     void versionAndUsageErrors() throws Exception {
         assertThat(launcher(Map.of(), "--version").out()).startsWith("roundtrip 0.1.0");
