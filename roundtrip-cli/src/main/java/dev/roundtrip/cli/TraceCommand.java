@@ -182,12 +182,13 @@ final class TraceCommand implements Callable<Integer> {
         }
 
         List<TraceResult> runs = new ArrayList<>();
-        java.time.Instant startedAt = java.time.Instant.now();
+        List<Path> qlogs;
         try (Tracer tracer = new Tracer(config)) {
             tracer.warmUp(request);
             for (int i = 0; i < repeat; i++) {
                 runs.add(tracer.run(request));
             }
+            qlogs = tracer.qlogFiles();
         } finally {
             if (names instanceof StubResolver stub) {
                 stub.close();
@@ -208,7 +209,7 @@ final class TraceCommand implements Callable<Integer> {
             write(jsonFile, TraceJson.render(runs), "JSON");
         }
         if (qlog != null) {
-            reportQlogs(startedAt);
+            reportQlogs(qlogs);
         }
         for (TraceResult r : runs) {
             if (!r.succeeded()) {
@@ -222,19 +223,8 @@ final class TraceCommand implements Callable<Integer> {
     }
 
     /** Names the qlog files this run wrote (or says there were none: no QUIC connection was made). */
-    private void reportQlogs(java.time.Instant startedAt) {
-        List<Path> written;
-        try (var files = Files.list(qlog)) {
-            written = files.filter(f -> f.getFileName().toString().endsWith(".qlog")).filter(f -> {
-                try {
-                    return !Files.getLastModifiedTime(f).toInstant().isBefore(startedAt.minusSeconds(1));
-                } catch (IOException e) {
-                    return false;
-                }
-            }).sorted().toList();
-        } catch (IOException e) {
-            throw new CommandFailure(1, "cannot list " + qlog + ": " + e.getMessage());
-        }
+    private void reportQlogs(List<Path> files) {
+        List<Path> written = files.stream().filter(Files::exists).toList();
         if (written.isEmpty()) {
             spec.commandLine().getErr().println("qlog: no QUIC connection was made, so nothing was written to " + qlog);
         }

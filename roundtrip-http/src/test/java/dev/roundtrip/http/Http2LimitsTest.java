@@ -69,15 +69,16 @@ class Http2LimitsTest {
         }
     }
 
-    @Test
-    void advertisesTheStreamLimitAndSendsGoAwayOnRapidReset() throws Exception {
+    /** The default limits, except at most {@code streams} concurrent streams and {@code resets} resets per 30 s. */
+    static HttpLimits streamsAndResets(int streams, int resets) {
         HttpLimits d = HttpLimits.DEFAULTS;
-        HttpLimits limits = new HttpLimits(d.maxInitialLineBytes(), d.maxHeaderBytes(), d.maxBodyBytes(), d.headerReadTimeout(),
-                d.idleTimeout(), d.maxConnections(), 7, 50, Duration.ofSeconds(30));
-        listener = HttpServer.bind(Transport.best(), group, group, new InetSocketAddress("127.0.0.1", 0),
-                new HttpServerInitializer(limits, null, true, HttpServerInitializerTest.Echo::new)).syncUninterruptibly().channel();
-        Client client = new Client();
-        Channel ch = new Bootstrap().group(group).channel(Transport.best().socketChannel())
+        return new HttpLimits(d.maxInitialLineBytes(), d.maxHeaderBytes(), d.maxBodyBytes(), d.headerReadTimeout(),
+                d.idleTimeout(), d.maxConnections(), streams, resets, Duration.ofSeconds(30));
+    }
+
+    /** A connection to {@code listener} by h2c prior knowledge, on {@code group}, with {@code client} after the codec. */
+    static Channel connect(EventLoopGroup group, Channel listener, Client client) {
+        return new Bootstrap().group(group).channel(Transport.best().socketChannel())
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel c) {
@@ -85,6 +86,15 @@ class Http2LimitsTest {
                     }
                 })
                 .connect(HttpServer.boundAddress(listener)).syncUninterruptibly().channel();
+    }
+
+    @Test
+    void advertisesTheStreamLimitAndSendsGoAwayOnRapidReset() throws Exception {
+        listener = HttpServer.bind(Transport.best(), group, group, new InetSocketAddress("127.0.0.1", 0),
+                new HttpServerInitializer(streamsAndResets(7, 50), null, true, HttpServerInitializerTest.Echo::new))
+                .syncUninterruptibly().channel();
+        Client client = new Client();
+        Channel ch = connect(group, listener, client);
         Http2SettingsFrame settings = client.settings.get(5, TimeUnit.SECONDS);
         assertThat(settings.settings().maxConcurrentStreams()).isEqualTo(7L);
         ch.eventLoop().execute(() -> client.openAndReset(5));

@@ -34,7 +34,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -294,22 +293,13 @@ class Http2StreamDispatcherTest {
 
     @Test
     void rapidResetStillEndsTheConnectionWithEnhanceYourCalm() throws Exception {
-        HttpLimits d = HttpLimits.DEFAULTS;
-        HttpLimits limits = new HttpLimits(d.maxInitialLineBytes(), d.maxHeaderBytes(), d.maxBodyBytes(), d.headerReadTimeout(),
-                d.idleTimeout(), d.maxConnections(), 7, 50, Duration.ofSeconds(30));
         Channel listener = HttpServer.bind(Transport.best(), group, group, new InetSocketAddress("127.0.0.1", 0),
-                new HttpServerInitializer(limits, null, true, HttpServerInitializerTest.Echo::new, null, this::handle))
+                new HttpServerInitializer(Http2LimitsTest.streamsAndResets(7, 50), null, true, HttpServerInitializerTest.Echo::new, null,
+                        this::handle))
                 .syncUninterruptibly().channel();
         channels.add(listener);
         Http2LimitsTest.Client client = new Http2LimitsTest.Client();
-        Channel ch = new Bootstrap().group(group).channel(Transport.best().socketChannel())
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel c) {
-                        c.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(), client);
-                    }
-                })
-                .connect(HttpServer.boundAddress(listener)).syncUninterruptibly().channel();
+        Channel ch = Http2LimitsTest.connect(group, listener, client);
         channels.add(ch);
         assertThat(client.settings.get(5, TimeUnit.SECONDS).settings().maxConcurrentStreams()).isEqualTo(7L);
         ch.eventLoop().execute(() -> client.openAndReset(60));

@@ -287,6 +287,14 @@ public final class Tracer implements AutoCloseable {
      * so that the first real call measures the network rather than the JVM loading classes. Takes
      * a few hundred milliseconds on a cold JVM; changes nothing this tracer remembers.
      */
+    /**
+     * The qlog files of the QUIC connections this tracer made ({@link TracerConfig#qlogDir()}),
+     * complete once the tracer is closed; empty without a qlog directory.
+     */
+    public java.util.List<java.nio.file.Path> qlogFiles() {
+        return quicConnector.qlogFiles();
+    }
+
     public void warmUp() {
         dev.roundtrip.trace.client.WarmUp.run(config);
     }

@@ -176,6 +176,7 @@ class Http3BalancerTest {
     void bothEndsWriteAQlogOfTheConnection(@TempDir Path dir) throws Exception {
         Path serverDir = dir.resolve("server");
         Path clientDir = java.nio.file.Files.createDirectories(dir.resolve("client"));
+        List<Path> clientFiles;
         LoadBalancer logged = balancer("qlog-lb", """
                 listen: 127.0.0.1:0
                 tls: { certificates: [ { names: [api.test, 127.0.0.1] } ], ca_dir: %s }
@@ -187,14 +188,20 @@ class Http3BalancerTest {
         try {
             int h3 = logged.start().get(20, TimeUnit.SECONDS).stream().filter(b -> b.protocol().equals("h3")).findFirst().orElseThrow()
                     .real().getPort();
-            try (Tracer tracer = new Tracer(config(HttpVersion.HTTP_3).withQlogDir(clientDir))) {
+            Tracer tracer = new Tracer(config(HttpVersion.HTTP_3).withQlogDir(clientDir));
+            try (tracer) {
                 assertThat(tracer.run(TraceRequest.get("https://api.test:" + h3 + "/logged")).timeline().status()).isEqualTo(200);
             }
+            assertThat(tracer.qlogFiles()).singleElement().satisfies(f -> assertThat(f.getParent()).isEqualTo(clientDir));
+            clientFiles = tracer.qlogFiles();
         } finally {
             logged.stop(Duration.ofMillis(200)).get(20, TimeUnit.SECONDS);
         }
         // quiche writes as it goes and flushes when the connection is freed: the tracer closed it, the balancer stopped
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            try (var files = java.nio.file.Files.list(clientDir)) {
+                assertThat(files.toList()).as("the file the tracer names is the one in the directory").isEqualTo(clientFiles);
+            }
             assertThat(qlogs(clientDir)).hasSize(1).allSatisfy(text -> assertThat(text)
                     .contains("\"vantage_point\":{\"type\":\"client\"").contains("packet_sent").contains("packet_received"));
             assertThat(qlogs(serverDir)).isNotEmpty().allSatisfy(text -> assertThat(text).contains("\"vantage_point\":{\"type\":\"server\""));

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.AsciiString;
 import java.util.function.Supplier;
 
 /**
@@ -17,6 +18,8 @@ import java.util.function.Supplier;
  * does the same for a request whose {@link Downstream} is not a pipeline (an HTTP/2 stream).
  */
 final class AltSvcHandler extends ChannelDuplexHandler {
+    private static final AsciiString ALT_SVC = AsciiString.cached("alt-svc");
+
     private final Supplier<String> value;
     private final ChannelHandler inner;
 
@@ -32,11 +35,18 @@ final class AltSvcHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        String v = value.get();
-        if (v != null && msg instanceof HttpResponse response && !response.headers().contains("alt-svc")) {
-            response.headers().set("alt-svc", v);
+        if (msg instanceof HttpResponse response) {
+            advertise(value, response);
         }
         ctx.write(msg, promise);
+    }
+
+    /** Adds the listener's Alt-Svc to {@code response}, once it is bound, unless the upstream sent one. */
+    private static void advertise(Supplier<String> value, HttpResponse response) {
+        String v = value.get();
+        if (v != null && !response.headers().contains(ALT_SVC)) {
+            response.headers().set(ALT_SVC, v);
+        }
     }
 
     /** The header on the responses written to one {@link Downstream}. */
@@ -58,10 +68,7 @@ final class AltSvcHandler extends ChannelDuplexHandler {
 
         @Override
         public void writeHead(HttpResponse head) {
-            String v = value.get();
-            if (v != null && !head.headers().contains("alt-svc")) {
-                head.headers().set("alt-svc", v);
-            }
+            advertise(value, head);
             inner.writeHead(head);
         }
 

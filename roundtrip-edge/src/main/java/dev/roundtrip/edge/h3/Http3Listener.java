@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * metrics and the access log are shared with HTTP/1.1 and HTTP/2. It also wraps the TCP side's
  * handlers so their responses advertise it ({@code Alt-Svc: h3=":PORT"}, RFC 7838).
  *
- * <p>Sockets: with the epoll transport, one UDP socket per worker event loop, all bound to the
+ * <p>Sockets: with the epoll or io_uring transport, one UDP socket per worker event loop, all bound to the
  * port with {@code SO_REUSEPORT}, so the kernel spreads clients over the workers by their address
  * and port (a client keeps its 4-tuple, so its datagrams keep reaching the socket, and the QUIC
  * codec, that holds its connection; a client whose address changes mid-connection, which QUIC
@@ -94,8 +94,8 @@ public final class Http3Listener {
 
     /**
      * Binds UDP on the port the TCP side got ({@code tcp}): one socket per loop of {@code workers}
-     * with epoll or io_uring, else one (NIO). Completes with the h3 address, or fails naming it (e.g. the UDP port
-     * is taken), leaving no socket open.
+     * with epoll or io_uring, else one (NIO). Completes with the h3 address, or fails naming it
+     * (e.g. the UDP port is taken), leaving no socket open.
      */
     public CompletableFuture<BoundAddress> start(EventLoopGroup workers, Transport transport, Network network, BoundAddress tcp) {
         InetSocketAddress real = tcp.real();

@@ -32,6 +32,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private final Tunnels tunnels;
     private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
+    private ChannelDownstream downstream; // the same for every request of the connection or stream
     private ProxyExchange current;
     private boolean busy;
 
@@ -61,6 +62,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.downstream = new ChannelDownstream(ctx);
     }
 
     @Override
@@ -85,7 +87,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             Http1Upgrade.start(context, tunnels, ctx, request, this::exchangeDone);
             return;
         }
-        ProxyExchange exchange = new ProxyExchange(context, new ChannelDownstream(ctx), request, this::exchangeDone);
+        ProxyExchange exchange = new ProxyExchange(context, downstream, request, this::exchangeDone);
         current = exchange;
         exchange.start();
     }

@@ -83,19 +83,17 @@ final class QuicheInternals {
     /**
      * Runs the channel's own step for "quiche received something" (channel active, handshake
      * event, readable streams), as Netty does after each incoming datagram. Call it on the
-     * channel's event loop. False when it could not run.
+     * channel's event loop. Does nothing when the connection is gone.
      */
-    static boolean processReceived(Channel quic) {
+    static void processReceived(Channel quic) {
         Object connection = connection(quic);
         if (connection == null) {
-            return false;
+            return;
         }
         try {
             PROCESS_RECEIVED.invoke(quic.unsafe(), connection);
-            return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.debug("[{}] could not process quiche's progress: {}", quic.id(), e.toString());
-            return false;
         }
     }
 

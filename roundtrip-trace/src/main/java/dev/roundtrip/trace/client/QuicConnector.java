@@ -61,6 +61,7 @@ public final class QuicConnector {
     private final Duration handshakeTimeout;
     private final IntSupplier ids;
     private final java.nio.file.Path qlogDir;
+    private final java.util.List<java.nio.file.Path> qlogFiles = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The URL host each live engine was made for (the trust manager checks the certificate names it). */
     private final java.util.Map<SSLEngine, String> hosts = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
@@ -78,6 +79,11 @@ public final class QuicConnector {
         this.handshakeTimeout = handshakeTimeout;
         this.ids = ids;
         this.qlogDir = qlogDir;
+    }
+
+    /** The qlog files this connector has had quiche write so far, one per QUIC connection, in the order they were opened. */
+    public java.util.List<java.nio.file.Path> qlogFiles() {
+        return java.util.List.copyOf(qlogFiles);
     }
 
     /** Connects to {@code port} (the URL's, or the one Alt-Svc named) of the first of {@code addresses}. */
@@ -118,8 +124,9 @@ public final class QuicConnector {
             listener.quicStart(remote);
             var quicBootstrap = QuicChannel.newBootstrap(udp);
             if (qlogDir != null) {
-                String file = qlogDir.resolve(id + "-" + route.urlHost().replaceAll("[^A-Za-z0-9.-]", "_") + ".qlog").toString();
-                quicBootstrap.option(QuicChannelOption.QLOG, new QLogConfiguration(file, "roundtrip trace", "client side of "
+                java.nio.file.Path file = qlogDir.resolve(id + "-" + route.urlHost().replaceAll("[^A-Za-z0-9.-]", "_") + ".qlog");
+                qlogFiles.add(file);
+                quicBootstrap.option(QuicChannelOption.QLOG, new QLogConfiguration(file.toString(), "roundtrip trace", "client side of "
                         + target));
             }
             quicBootstrap
