@@ -9,8 +9,12 @@ import io.netty.util.NetUtil;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The header rewriting a reverse proxy owes both sides (RFC 9110 section 7.6): hop-by-hop headers
@@ -22,7 +26,7 @@ public final class ForwardedHeaders {
     public static final String VIA_NAME = "roundtrip";
 
     // AsciiString names: their case-insensitive hash is computed once, not on every lookup.
-    private static final CharSequence[] HOP_BY_HOP = {
+    private static final AsciiString[] HOP_BY_HOP = {
             HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.TE,
             HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE,
             HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION};
@@ -30,30 +34,66 @@ public final class ForwardedHeaders {
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
-    private static final CharSequence[] CONVERSION_HEADERS = java.util.Arrays.stream(HttpConversionUtil.ExtensionHeaderNames.values())
-            .map(HttpConversionUtil.ExtensionHeaderNames::text).toArray(CharSequence[]::new);
+    // AsciiString values: written out as bytes, not converted char by char.
+    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
+    private static final AsciiString VIA_1_1 = AsciiString.cached("1.1 " + VIA_NAME);
+    private static final AsciiString VIA_2 = AsciiString.cached("2 " + VIA_NAME);
+    private static final AsciiString VIA_3 = AsciiString.cached("3 " + VIA_NAME);
+    /** Removed from requests only: Expect (a 100-continue is answered here) and the HTTP/2 conversion headers. */
+    private static final AsciiString[] REQUEST_ONLY = Stream.concat(Stream.of(HttpHeaderNames.EXPECT),
+            Arrays.stream(HttpConversionUtil.ExtensionHeaderNames.values()).map(HttpConversionUtil.ExtensionHeaderNames::text))
+            .toArray(AsciiString[]::new);
 
     private ForwardedHeaders() {}
 
     /** Removes hop-by-hop headers, including those the Connection header names. */
     public static void removeHopByHop(HttpHeaders headers) {
-        if (headers.contains(HttpHeaderNames.CONNECTION)) {
-            List<String> named = new ArrayList<>();
-            for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-                for (String token : connection.split(",")) {
+        removeAll(headers, false);
+    }
+
+    /**
+     * Removes the hop-by-hop headers, those the Connection header names and, on a request
+     * ({@code request}), Expect and the HTTP/2 conversion headers. One pass over the headers finds
+     * them, so a message without any (most requests) costs no map lookups, and one with only
+     * {@code Connection: keep-alive} (most responses) costs two removals, not one per name.
+     */
+    private static void removeAll(HttpHeaders headers, boolean request) {
+        List<CharSequence> found = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            CharSequence name = header.getKey();
+            if (!isOneOf(name, HOP_BY_HOP) && !(request && isOneOf(name, REQUEST_ONLY))) {
+                continue;
+            }
+            if (found == null) {
+                found = new ArrayList<>(4);
+            }
+            found.add(name);
+            if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)) {
+                for (String token : header.getValue().toString().split(",")) {
                     String t = token.strip();
                     if (!t.isEmpty()) {
-                        named.add(t);
+                        found.add(t);
                     }
                 }
             }
-            for (String n : named) {
-                headers.remove(n);
+        }
+        if (found != null) {
+            for (CharSequence name : found) {
+                headers.remove(name);
             }
         }
-        for (CharSequence h : HOP_BY_HOP) {
-            headers.remove(h);
+    }
+
+    /** Whether {@code name} is one of {@code names}, ignoring case; names of another length are passed over at once. */
+    private static boolean isOneOf(CharSequence name, AsciiString[] names) {
+        for (AsciiString n : names) {
+            if (n.length() == name.length() && n.contentEqualsIgnoreCase(name)) {
+                return true;
+            }
         }
+        return false;
     }
 
     /**
@@ -61,11 +101,7 @@ public final class ForwardedHeaders {
      * headers removed; Host kept (set from :authority for HTTP/2); forwarding headers added.
      */
     public static void forUpstream(HttpHeaders headers, ConnectionInfo conn) {
-        removeHopByHop(headers);
-        headers.remove(HttpHeaderNames.EXPECT); // the 100-continue was answered here
-        for (CharSequence x : CONVERSION_HEADERS) {
-            headers.remove(x);
-        }
+        removeAll(headers, true);
         InetAddress client = conn.remote().getAddress();
         String clientIp = NetUtil.toAddressString(client); // RFC 5952 form for IPv6: "::1"
         int zone = clientIp.indexOf('%');
@@ -75,7 +111,7 @@ public final class ForwardedHeaders {
         String host = headers.get(HttpHeaderNames.HOST, "");
         String xff = headers.get(X_FORWARDED_FOR);
         headers.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
-        headers.set(X_FORWARDED_PROTO, conn.scheme());
+        headers.set(X_FORWARDED_PROTO, conn.secure() ? HTTPS : HTTP);
         if (!host.isEmpty()) {
             headers.set(X_FORWARDED_HOST, host);
         }
@@ -99,7 +135,12 @@ public final class ForwardedHeaders {
 
     private static void appendVia(HttpHeaders headers, String version) {
         String via = headers.get(HttpHeaderNames.VIA);
-        String mine = version + " " + VIA_NAME;
+        AsciiString mine = switch (version) {
+            case "1.1" -> VIA_1_1;
+            case "2" -> VIA_2;
+            case "3" -> VIA_3;
+            default -> new AsciiString(version + " " + VIA_NAME);
+        };
         headers.set(HttpHeaderNames.VIA, via == null || via.isBlank() ? mine : via + ", " + mine);
     }
 
@@ -116,6 +157,9 @@ public final class ForwardedHeaders {
 
     /** The request target in origin-form: an absolute-form {@code http://host/path?q} becomes {@code /path?q}. */
     public static String originForm(String uri) {
+        if (uri.startsWith("/")) {
+            return uri; // origin-form already, as nearly every request is
+        }
         String lower = uri.toLowerCase(Locale.ROOT);
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
             int start = uri.indexOf("//") + 2;

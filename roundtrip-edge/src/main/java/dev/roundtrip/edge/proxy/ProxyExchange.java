@@ -70,7 +70,7 @@ final class ProxyExchange implements Downstream.Events {
     private String routeLabel = "";
     private String hashKey;
     private io.netty.handler.codec.http.cookie.Cookie newAffinity;
-    private String traceparent = "";
+    private CharSequence traceparent = "";
     private final Set<Endpoint> tried = new HashSet<>(4);
     private final List<String> failures = new ArrayList<>(0);
     private int attempts;
@@ -372,7 +372,7 @@ final class ProxyExchange implements Downstream.Events {
         if (context.accessLog().enabled()) {
             context.accessLog().log(new AccessLog.Entry(NetUtil.toAddressString(conn.remote().getAddress()), method, target,
                     conn.protocol(), status, bodyBytes, lbNanos, context.clock().nanoTime() - startNanos, upstreamLabel,
-                    upstreamNanos, Math.max(0, attempts - 1), clusterName, traceparent));
+                    upstreamNanos, Math.max(0, attempts - 1), clusterName, traceparent.toString()));
         }
     }
 

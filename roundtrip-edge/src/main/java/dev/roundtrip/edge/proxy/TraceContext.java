@@ -1,6 +1,7 @@
 package dev.roundtrip.edge.proxy;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -11,20 +12,26 @@ import java.util.concurrent.ThreadLocalRandom;
  * trace-id and parent-id, sampled), so the app and database spans of this request join one trace.
  */
 public final class TraceContext {
-    public static final String TRACEPARENT = "traceparent";
+    // AsciiString names: their case-insensitive hash is computed once, not on every lookup.
+    private static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
+    private static final AsciiString TRACESTATE = AsciiString.cached("tracestate");
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final String ZERO_TRACE = "0".repeat(32);
     private static final String ZERO_PARENT = "0".repeat(16);
 
     private TraceContext() {}
 
-    /** Makes sure {@code headers} carry a valid traceparent; returns it. */
-    public static String ensure(HttpHeaders headers) {
+    /**
+     * Makes sure {@code headers} carry a valid traceparent; returns it. A new one is an
+     * {@link AsciiString}: its bytes are written out as they are, not converted char by char.
+     */
+    public static CharSequence ensure(HttpHeaders headers) {
         String tp = headers.get(TRACEPARENT);
         if (tp != null && isValid(tp)) {
             return tp;
         }
-        headers.remove("tracestate"); // meaningless without its traceparent (section 3.3)
-        String fresh = newTraceparent();
+        headers.remove(TRACESTATE); // meaningless without its traceparent (section 3.3)
+        AsciiString fresh = newTraceparent();
         headers.set(TRACEPARENT, fresh);
         return fresh;
     }
@@ -54,7 +61,7 @@ public final class TraceContext {
     }
 
     /** A new sampled trace: {@code 00-<32 hex>-<16 hex>-01}, written straight into one array. */
-    static String newTraceparent() {
+    static AsciiString newTraceparent() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         long traceHigh;
         long traceLow;
@@ -77,12 +84,12 @@ public final class TraceContext {
         out[52] = '-';
         out[53] = '0';
         out[54] = '1';
-        return new String(out, StandardCharsets.ISO_8859_1);
+        return new AsciiString(out, false);
     }
 
     private static void hex(long v, byte[] out, int at) {
         for (int i = 15; i >= 0; i--) {
-            out[at + i] = (byte) Character.forDigit((int) (v & 0xf), 16);
+            out[at + i] = HEX[(int) (v & 0xf)];
             v >>>= 4;
         }
     }

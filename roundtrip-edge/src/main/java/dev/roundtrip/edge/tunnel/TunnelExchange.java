@@ -64,7 +64,7 @@ final class TunnelExchange {
     private String routeLabel = "";
     private String hashKey;
     private Cookie newAffinity;
-    private String traceparent = "";
+    private CharSequence traceparent = "";
     private int attempts;
     private Endpoint endpoint;
     private long sentNanos;
@@ -266,7 +266,7 @@ final class TunnelExchange {
         if (context.accessLog().enabled()) {
             context.accessLog().log(new AccessLog.Entry(NetUtil.toAddressString(conn.remote().getAddress()), "GET", target,
                     conn.protocol() + "+websocket", status, response.content().readableBytes(), lbNanos, lbNanos, upstream,
-                    sentNanos == 0 ? -1 : context.clock().nanoTime() - sentNanos, Math.max(0, attempts - 1), clusterName, traceparent));
+                    sentNanos == 0 ? -1 : context.clock().nanoTime() - sentNanos, Math.max(0, attempts - 1), clusterName, traceparent.toString()));
         }
         if (reserved && !upgraded) {
             tunnels.release();

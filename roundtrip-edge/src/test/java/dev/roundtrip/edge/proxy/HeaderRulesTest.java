@@ -3,9 +3,12 @@ package dev.roundtrip.edge.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roundtrip.core.timeline.ServerTiming;
+import dev.roundtrip.http.ConnectionInfo;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class HeaderRulesTest {
@@ -20,13 +23,42 @@ class HeaderRulesTest {
         assertThat(TraceContext.isValid("00-4bf92f3577b34da6a3ce929d0e0e473x-00f067aa0ba902b7-01")).isFalse();
         assertThat(TraceContext.isValid(ok + "-")).isFalse();
         HttpHeaders h = new DefaultHttpHeaders().set("traceparent", "garbage").set("tracestate", "a=b");
-        String fresh = TraceContext.ensure(h);
+        String fresh = TraceContext.ensure(h).toString();
         assertThat(TraceContext.isValid(fresh)).isTrue();
         assertThat(h.get("traceparent")).isEqualTo(fresh);
         assertThat(h.contains("tracestate")).isFalse();
         HttpHeaders kept = new DefaultHttpHeaders().set("traceparent", ok).set("tracestate", "a=b");
         assertThat(TraceContext.ensure(kept)).isEqualTo(ok);
         assertThat(kept.get("tracestate")).isEqualTo("a=b");
+    }
+
+    @Test
+    void hopByHopHeadersAndTheOnesConnectionNamesAreRemovedWhateverTheirCase() {
+        HttpHeaders request = new DefaultHttpHeaders().add("Host", "a.example").add("CONNECTION", "close, X-Secret")
+                .add("x-secret", "1").add("Keep-Alive", "timeout=5").add("TE", "trailers").add("Expect", "100-continue")
+                .add("X-Http2-Stream-Id", "3").add("Accept", "*/*").add("Upgrade", "h2c").add("X-Kept", "yes");
+        ConnectionInfo conn = new ConnectionInfo(new InetSocketAddress("198.18.0.7", 50000), new InetSocketAddress("198.18.0.1", 443),
+                true, "", "http/1.1");
+        ForwardedHeaders.forUpstream(request, conn);
+        assertThat(names(request)).containsExactly("host", "accept", "x-kept", "x-forwarded-for", "x-forwarded-proto",
+                "x-forwarded-host", "forwarded", "via");
+        assertThat(request.get("x-forwarded-proto")).isEqualTo("https");
+        assertThat(request.get("forwarded")).isEqualTo("for=198.18.0.7;host=a.example;proto=https");
+        assertThat(request.get("via")).isEqualTo("1.1 roundtrip");
+
+        HttpHeaders response = new DefaultHttpHeaders().add("Content-Length", "3").add("connection", "keep-alive")
+                .add("Keep-Alive", "timeout=5").add("Proxy-Authenticate", "Basic").add("Via", "1.0 origin").add("X-Http2-Stream-Id", "3");
+        ForwardedHeaders.forDownstream(response, "2");
+        assertThat(names(response)).containsExactlyInAnyOrder("content-length", "via", "x-http2-stream-id");
+        assertThat(response.get("via")).isEqualTo("1.0 origin, 2 roundtrip");
+
+        HttpHeaders plain = new DefaultHttpHeaders().add("Date", "today");
+        ForwardedHeaders.forDownstream(plain, "1.1");
+        assertThat(names(plain)).containsExactly("date", "via");
+    }
+
+    private static List<String> names(HttpHeaders headers) {
+        return headers.names().stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
     }
 
     @Test
