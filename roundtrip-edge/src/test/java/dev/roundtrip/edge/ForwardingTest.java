@@ -7,12 +7,19 @@ import dev.roundtrip.core.service.BoundAddress;
 import dev.roundtrip.core.timeline.MonotonicClock;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -137,7 +144,56 @@ class ForwardingTest {
         }
     }
 
-    static String readHead(InputStream in) throws Exception {
+    @Test
+    void aBodilessGetGoesUpWithoutContentLengthAndAPostKeepsItsOwn() throws Exception {
+        List<String> heads = new CopyOnWriteArrayList<>();
+        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                EdgeHarness edge = new EdgeHarness(ProxyTest.config("""
+                        listen: 127.0.0.1:0
+                        backends: [127.0.0.1:%d]
+                        access_log: false
+                        """.formatted(backend.getLocalPort())))) {
+            Thread.ofVirtual().start(() -> rawBackend(backend, heads));
+            HttpClient client = ProxyTest.client();
+            assertThat(ProxyTest.get(client, edge.port("http"), "/page").statusCode()).isEqualTo(200);
+            HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port("http") + "/form"))
+                    .POST(HttpRequest.BodyPublishers.ofString("abc")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(200);
+        }
+        assertThat(heads).hasSize(2);
+        assertThat(heads.get(0)).startsWith("GET /page HTTP/1.1\r\n").doesNotContainIgnoringCase("content-length");
+        assertThat(heads.get(1)).startsWith("POST /form HTTP/1.1\r\n").containsIgnoringCase("content-length: 3\r\n");
+    }
+
+    /** Answers every request on every connection with 200 "ok", recording each request head as it came. */
+    private static void rawBackend(ServerSocket server, List<String> heads) {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                Thread.ofVirtual().start(() -> {
+                    try (s) {
+                        InputStream in = s.getInputStream();
+                        while (true) {
+                            String head = readHead(in);
+                            if (!head.endsWith("\r\n\r\n")) {
+                                return;
+                            }
+                            heads.add(head);
+                            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+                            in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+                            s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                        }
+                    } catch (java.io.IOException e) {
+                        // the balancer closed its pooled connection
+                    }
+                });
+            } catch (java.io.IOException e) {
+                return; // closed at the end of the test
+            }
+        }
+    }
+
+    static String readHead(InputStream in) throws java.io.IOException {
         StringBuilder sb = new StringBuilder();
         int c;
         while ((c = in.read()) >= 0) {

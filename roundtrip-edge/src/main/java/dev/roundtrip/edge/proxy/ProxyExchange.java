@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -125,7 +126,13 @@ final class ProxyExchange implements Downstream.Events {
         request.setUri(path);
         ForwardedHeaders.forUpstream(request.headers(), conn);
         traceparent = TraceContext.ensure(request.headers());
-        HttpUtil.setContentLength(request, request.content().readableBytes());
+        int length = request.content().readableBytes();
+        if (length == 0 && (request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD))) {
+            // No content and none expected: no framing header (RFC 9110 section 8.6), one header less for the upstream to parse.
+            request.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+        } else {
+            HttpUtil.setContentLength(request, length);
+        }
         hashKey = cluster.hashKey(request.headers());
         if (hashKey == null && (newAffinity = cluster.newAffinityCookie()) != null) {
             hashKey = newAffinity.value(); // this client's affinity from now on (Set-Cookie on the answer)
