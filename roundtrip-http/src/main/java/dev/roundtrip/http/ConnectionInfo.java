@@ -2,6 +2,7 @@ package dev.roundtrip.http;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 
 /**
@@ -14,8 +15,24 @@ import java.net.InetSocketAddress;
  * @param secure whether the connection is TLS
  * @param sniName the server name the client asked for in its ClientHello, empty when none
  * @param protocol "http/1.1", "h2" (over TLS), "h2c" (cleartext) or "h3" (over QUIC)
+ * @param clientAddress the client's IP address as forwarding headers write it: RFC 5952 text for
+ *     IPv6 ("::1"), without a zone; made once per connection, not once per request
  */
-public record ConnectionInfo(InetSocketAddress remote, InetSocketAddress local, boolean secure, String sniName, String protocol) {
+public record ConnectionInfo(InetSocketAddress remote, InetSocketAddress local, boolean secure, String sniName, String protocol,
+                             String clientAddress) {
+
+    public ConnectionInfo(InetSocketAddress remote, InetSocketAddress local, boolean secure, String sniName, String protocol) {
+        this(remote, local, secure, sniName, protocol, addressText(remote));
+    }
+
+    private static String addressText(InetSocketAddress remote) {
+        if (remote == null || remote.getAddress() == null) {
+            return remote == null ? "" : remote.getHostString();
+        }
+        String text = NetUtil.toAddressString(remote.getAddress());
+        int zone = text.indexOf('%');
+        return zone >= 0 ? text.substring(0, zone) : text;
+    }
 
     static final AttributeKey<ConnectionInfo> KEY = AttributeKey.valueOf(ConnectionInfo.class, "info");
 
@@ -53,10 +70,10 @@ public record ConnectionInfo(InetSocketAddress remote, InetSocketAddress local, 
     }
 
     ConnectionInfo withProtocol(String p) {
-        return new ConnectionInfo(remote, local, secure, sniName, p);
+        return new ConnectionInfo(remote, local, secure, sniName, p, clientAddress);
     }
 
     ConnectionInfo withSni(String name) {
-        return new ConnectionInfo(remote, local, secure, name == null ? "" : name, protocol);
+        return new ConnectionInfo(remote, local, secure, name == null ? "" : name, protocol, clientAddress);
     }
 }

@@ -67,13 +67,13 @@ public final class EdgeMetrics {
      * @param durationNanos time inside the balancer, from request received to response head written
      */
     public void request(String listener, String protocol, String route, String cluster, int code, long durationNanos) {
-        requests.computeIfAbsent(new RequestKey(listener, protocol, route, cluster, code), k -> new LongAdder()).increment();
-        latency.computeIfAbsent(cluster, k -> new Histogram()).observe(durationNanos / 1e9);
+        series(requests, new RequestKey(listener, protocol, route, cluster, code), LongAdder::new).increment();
+        series(latency, cluster, Histogram::new).observe(durationNanos / 1e9);
     }
 
     /** A proxied response of {@code cluster} ended (completely or not) after {@code bodyBytes} body bytes went downstream. */
     public void responseBody(String cluster, long bodyBytes) {
-        responseBytes.computeIfAbsent(cluster, k -> new LongAdder()).add(bodyBytes);
+        series(responseBytes, cluster, LongAdder::new).add(bodyBytes);
     }
 
     /**
@@ -82,6 +82,15 @@ public final class EdgeMetrics {
      */
     public void responseReset(String cluster) {
         resets.computeIfAbsent(cluster, k -> new LongAdder()).increment();
+    }
+
+    /**
+     * The series of {@code key}, made on its first use. A lock-free get first: computeIfAbsent
+     * locks the key's bin whenever the key is not the first in it, on every request.
+     */
+    private static <K, V> V series(ConcurrentHashMap<K, V> map, K key, java.util.function.Supplier<V> make) {
+        V v = map.get(key);
+        return v != null ? v : map.computeIfAbsent(key, k -> make.get());
     }
 
     /** Responses reset downstream, all clusters. */

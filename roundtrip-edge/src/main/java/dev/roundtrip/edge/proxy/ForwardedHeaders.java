@@ -5,9 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
-import io.netty.util.NetUtil;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -102,12 +100,7 @@ public final class ForwardedHeaders {
      */
     public static void forUpstream(HttpHeaders headers, ConnectionInfo conn) {
         removeAll(headers, true);
-        InetAddress client = conn.remote().getAddress();
-        String clientIp = NetUtil.toAddressString(client); // RFC 5952 form for IPv6: "::1"
-        int zone = clientIp.indexOf('%');
-        if (zone >= 0) {
-            clientIp = clientIp.substring(0, zone);
-        }
+        String clientIp = conn.clientAddress();
         String host = headers.get(HttpHeaderNames.HOST, "");
         String xff = headers.get(X_FORWARDED_FOR);
         headers.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
@@ -115,15 +108,21 @@ public final class ForwardedHeaders {
         if (!host.isEmpty()) {
             headers.set(X_FORWARDED_HOST, host);
         }
-        StringBuilder fwd = new StringBuilder("for=");
-        fwd.append(client instanceof Inet6Address ? "\"[" + clientIp + "]\"" : clientIp);
+        StringBuilder fwd = new StringBuilder(64).append("for=");
+        if (conn.remote().getAddress() instanceof Inet6Address) {
+            fwd.append("\"[").append(clientIp).append("]\"");
+        } else {
+            fwd.append(clientIp);
+        }
         if (!host.isEmpty() && isToken(host)) {
             fwd.append(";host=").append(host);
         } else if (!host.isEmpty()) {
-            fwd.append(";host=\"").append(host.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            fwd.append(";host=\"");
+            quoted(fwd, host);
+            fwd.append('"');
         }
         fwd.append(";proto=").append(conn.scheme());
-        headers.add(FORWARDED, fwd.toString());
+        headers.add(FORWARDED, new AsciiString(fwd)); // bytes once, written out as they are
         appendVia(headers, conn.viaVersion());
     }
 
@@ -142,6 +141,17 @@ public final class ForwardedHeaders {
             default -> new AsciiString(version + " " + VIA_NAME);
         };
         headers.set(HttpHeaderNames.VIA, via == null || via.isBlank() ? mine : via + ", " + mine);
+    }
+
+    /** {@code s} inside a quoted-string: backslash and double quote escaped (RFC 9110 section 5.6.4). */
+    private static void quoted(StringBuilder out, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' || c == '"') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
     }
 
     /** RFC 7230 token characters (RFC 7239 section 4 quotes anything else, e.g. a host with ':'). */

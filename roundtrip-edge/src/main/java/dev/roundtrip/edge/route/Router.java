@@ -21,22 +21,24 @@ public final class Router {
      * @return the route, or null when none matches (the proxy answers 404)
      */
     public RouteConfig route(String host, String path) {
-        String h = hostOnly(host);
+        String h = null; // made when a pattern other than "*" needs it
         for (RouteConfig r : routes) {
-            if (path.startsWith(r.pathPrefix()) && hostMatches(r.hosts(), h)) {
-                return r;
+            if (!path.startsWith(r.pathPrefix())) {
+                continue;
+            }
+            for (String p : r.hosts()) {
+                if (p.equals("*")) {
+                    return r;
+                }
+                if (h == null) {
+                    h = hostOnly(host);
+                }
+                if (p.equals(h) || (p.startsWith("*.") && h.endsWith(p.substring(1)))) {
+                    return r;
+                }
             }
         }
         return null;
-    }
-
-    private static boolean hostMatches(List<String> patterns, String host) {
-        for (String p : patterns) {
-            if (p.equals("*") || p.equals(host) || (p.startsWith("*.") && host.endsWith(p.substring(1)))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Lower-case host without the port; "[2001:db8::1]:443" gives "[2001:db8::1]". */

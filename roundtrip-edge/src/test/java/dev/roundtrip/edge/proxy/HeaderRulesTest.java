@@ -52,6 +52,13 @@ class HeaderRulesTest {
         assertThat(names(response)).containsExactlyInAnyOrder("content-length", "via", "x-http2-stream-id");
         assertThat(response.get("via")).isEqualTo("1.0 origin, 2 roundtrip");
 
+        HttpHeaders v6 = new DefaultHttpHeaders().add("Host", "a.example:8443").add("X-Forwarded-For", "198.18.0.99");
+        ForwardedHeaders.forUpstream(v6, new ConnectionInfo(new InetSocketAddress("2001:db8::7%1", 50000),
+                new InetSocketAddress("::1", 8443), false, "", "h2c"));
+        assertThat(v6.get("forwarded")).isEqualTo("for=\"[2001:db8::7]\";host=\"a.example:8443\";proto=http");
+        assertThat(v6.get("x-forwarded-for")).isEqualTo("198.18.0.99, 2001:db8::7");
+        assertThat(v6.get("via")).isEqualTo("2 roundtrip");
+
         HttpHeaders plain = new DefaultHttpHeaders().add("Date", "today");
         ForwardedHeaders.forDownstream(plain, "1.1");
         assertThat(names(plain)).containsExactly("date", "via");
