@@ -144,7 +144,11 @@ public final class Cluster {
      * reload removed is never picked, even by a request that started before the reload.
      */
     public Endpoint pick(String hashKey, Set<Endpoint> tried) {
-        long now = clock.nanoTime();
+        return pick(hashKey, tried, clock.nanoTime());
+    }
+
+    /** {@link #pick(String, Set)} at {@code now}, a time the caller read from this cluster's clock a moment ago. */
+    public Endpoint pick(String hashKey, Set<Endpoint> tried, long now) {
         Endpoint e = policy.pick(endpoints, x -> !tried.contains(x) && !x.retired() && x.health().isAvailable(now), hashKey);
         if (e == null && !tried.isEmpty()) {
             e = policy.pick(endpoints, x -> !x.retired() && x.health().isAvailable(now), hashKey);
@@ -155,6 +159,11 @@ public final class Cluster {
     /** Counts an original request into the retry budget. */
     public void requestStarted() {
         budget.requestStarted();
+    }
+
+    /** Counts an original request, started at {@code nowNanos} on this cluster's clock, into the retry budget. */
+    public void requestStarted(long nowNanos) {
+        budget.requestStarted(nowNanos);
     }
 
     /** Asks the retry budget for one retry; counts the answer. */
@@ -169,7 +178,12 @@ public final class Cluster {
 
     /** An attempt on {@code e} got a response with {@code status} after {@code latencyNanos}. */
     public void responded(Endpoint e, int status, long latencyNanos) {
-        e.latency().observe(latencyNanos, clock.nanoTime());
+        responded(e, status, latencyNanos, clock.nanoTime());
+    }
+
+    /** {@link #responded(Endpoint, int, long)} at {@code nowNanos}, read from this cluster's clock a moment ago. */
+    public void responded(Endpoint e, int status, long latencyNanos, long nowNanos) {
+        e.latency().observe(latencyNanos, nowNanos);
         if (status >= 500) {
             failed(e, "answered " + status);
         } else {

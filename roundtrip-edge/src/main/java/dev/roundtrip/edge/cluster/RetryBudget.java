@@ -27,14 +27,19 @@ public final class RetryBudget {
     }
 
     /** Counts one original request (not a retry). */
-    public synchronized void requestStarted() {
-        advance();
+    public void requestStarted() {
+        requestStarted(clock.nanoTime());
+    }
+
+    /** Counts one original request (not a retry) that started at {@code nowNanos} on the budget's clock. */
+    public synchronized void requestStarted(long nowNanos) {
+        advance(nowNanos);
         requests[slot(currentSecond)]++;
     }
 
     /** Takes one retry from the budget; false when the budget is spent (the caller gives up). */
     public synchronized boolean tryRetry() {
-        advance();
+        advance(clock.nanoTime());
         int now = slot(currentSecond);
         long windowRequests = 0;
         long windowRetries = 0;
@@ -49,8 +54,8 @@ public final class RetryBudget {
         return false;
     }
 
-    private void advance() {
-        long second = Math.floorDiv(clock.nanoTime(), BUCKET_NANOS);
+    private void advance(long nowNanos) {
+        long second = Math.floorDiv(nowNanos, BUCKET_NANOS);
         if (second <= currentSecond) {
             return;
         }

@@ -137,12 +137,13 @@ final class ProxyExchange implements Downstream.Events {
         if (hashKey == null && (newAffinity = cluster.newAffinityCookie()) != null) {
             hashKey = newAffinity.value(); // this client's affinity from now on (Set-Cookie on the answer)
         }
-        cluster.requestStarted();
+        cluster.requestStarted(startNanos);
         attempt();
     }
 
     private void attempt() {
-        Endpoint endpoint = cluster.pick(hashKey, tried);
+        long now = context.clock().nanoTime(); // one reading for the pick and the attempt's start
+        Endpoint endpoint = cluster.pick(hashKey, tried, now);
         if (endpoint == null) {
             answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy endpoint in cluster " + cluster.name()
                     + (failures.isEmpty() ? "" : " (after: " + String.join("; ", failures) + ")"));
@@ -154,7 +155,7 @@ final class ProxyExchange implements Downstream.Events {
         endpoint.requestStarted();
         context.pools().send(downstream.channel().eventLoop(), endpoint, cluster.config().pool(), cluster.config().upstreamProtocol(),
                 forAttempt(),
-                cluster.config().responseTimeout().toNanos(), new Attempt(endpoint));
+                cluster.config().responseTimeout().toNanos(), new Attempt(endpoint, now));
     }
 
     /**
@@ -169,11 +170,12 @@ final class ProxyExchange implements Downstream.Events {
     /** One try on one endpoint. */
     private final class Attempt implements ExchangeListener {
         private final Endpoint endpoint;
-        private final long sentNanos = context.clock().nanoTime();
+        private final long sentNanos;
         private boolean reused;
 
-        Attempt(Endpoint endpoint) {
+        Attempt(Endpoint endpoint, long sentNanos) {
             this.endpoint = endpoint;
+            this.sentNanos = sentNanos;
         }
 
         @Override
@@ -183,9 +185,10 @@ final class ProxyExchange implements Downstream.Events {
 
         @Override
         public void responseHead(HttpResponse head, UpstreamResponse upstream) {
-            upstreamNanos = context.clock().nanoTime() - sentNanos;
+            long now = context.clock().nanoTime();
+            upstreamNanos = now - sentNanos;
             int code = head.status().code();
-            cluster.responded(endpoint, code, upstreamNanos);
+            cluster.responded(endpoint, code, upstreamNanos, now);
             if (downstreamGone || !downstream.isOpen()) { // the client went away while the upstream worked
                 endpoint.requestFinished();
                 upstream.abort();

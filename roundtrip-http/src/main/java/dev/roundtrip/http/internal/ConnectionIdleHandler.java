@@ -11,17 +11,22 @@ import java.util.concurrent.TimeUnit;
  * Sits near the front of a downstream connection and fires {@link IdleStateEvent#ALL_IDLE_STATE_EVENT}
  * (closed by {@link LastResortHandler}, or ignored by a handler with a reason to) when neither a
  * read nor a flush happened for the idle timeout. It is Netty's {@code IdleStateHandler} made
- * cheap for a proxy that writes several messages per response: activity is noted on each read
- * and each flush (a field store), never with a listener on every write, and one timer per
- * connection checks it. Runs on the connection's event loop only.
+ * cheap for a proxy that reads and flushes for every request: a read or a flush only sets a flag
+ * (no clock reading, no listener on a write), and one timer per connection, every eighth of the
+ * timeout, turns the flag into a time. The connection counts as active until the check that saw
+ * the flag, so the event comes at least the timeout after the last read or flush and at most an
+ * eighth of it later. Runs on the connection's event loop only.
  */
 public final class ConnectionIdleHandler extends ChannelDuplexHandler {
     private final long timeoutNanos;
-    private long lastActivityNanos;
+    private final long checkNanos;
+    private boolean active;
+    private long activeAtNanos;
     private ScheduledFuture<?> timer;
 
     public ConnectionIdleHandler(Duration timeout) {
         this.timeoutNanos = timeout.toNanos();
+        this.checkNanos = Math.max(1, timeoutNanos / 8);
     }
 
     @Override
@@ -39,8 +44,8 @@ public final class ConnectionIdleHandler extends ChannelDuplexHandler {
 
     private void start(ChannelHandlerContext ctx) {
         if (timer == null && timeoutNanos > 0) {
-            lastActivityNanos = System.nanoTime();
-            timer = ctx.executor().schedule(() -> check(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
+            activeAtNanos = ctx.executor().ticker().nanoTime();
+            timer = ctx.executor().schedule(() -> check(ctx), checkNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -48,25 +53,26 @@ public final class ConnectionIdleHandler extends ChannelDuplexHandler {
         if (!ctx.channel().isOpen()) {
             return;
         }
-        long idle = System.nanoTime() - lastActivityNanos;
-        if (idle >= timeoutNanos) {
-            lastActivityNanos = System.nanoTime(); // the next event one whole timeout later, as IdleStateHandler does
-            timer = ctx.executor().schedule(() -> check(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
+        long now = ctx.executor().ticker().nanoTime();
+        timer = ctx.executor().schedule(() -> check(ctx), checkNanos, TimeUnit.NANOSECONDS);
+        if (active) {
+            active = false;
+            activeAtNanos = now;
+        } else if (now - activeAtNanos >= timeoutNanos) {
+            activeAtNanos = now; // the next event one whole timeout later, as IdleStateHandler does
             ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
-        } else {
-            timer = ctx.executor().schedule(() -> check(ctx), timeoutNanos - idle, TimeUnit.NANOSECONDS);
         }
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        lastActivityNanos = System.nanoTime();
+        active = true;
         ctx.fireChannelRead(msg);
     }
 
     @Override
     public void flush(ChannelHandlerContext ctx) {
-        lastActivityNanos = System.nanoTime();
+        active = true;
         ctx.flush();
     }
 
