@@ -12,8 +12,8 @@ import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.CookieHeaderNames;
 import io.netty.handler.codec.http.cookie.DefaultCookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,12 +143,12 @@ public final class Cluster {
      * tried (a fresh connection to it may work), else null (the caller answers 503). An endpoint a
      * reload removed is never picked, even by a request that started before the reload.
      */
-    public Endpoint pick(String hashKey, Set<Endpoint> tried) {
+    public Endpoint pick(String hashKey, Collection<Endpoint> tried) {
         return pick(hashKey, tried, clock.nanoTime());
     }
 
-    /** {@link #pick(String, Set)} at {@code now}, a time the caller read from this cluster's clock a moment ago. */
-    public Endpoint pick(String hashKey, Set<Endpoint> tried, long now) {
+    /** {@link #pick(String, Collection)} at {@code now}, a time the caller read from this cluster's clock a moment ago. */
+    public Endpoint pick(String hashKey, Collection<Endpoint> tried, long now) {
         Endpoint e = policy.pick(endpoints, x -> !tried.contains(x) && !x.retired() && x.health().isAvailable(now), hashKey);
         if (e == null && !tried.isEmpty()) {
             e = policy.pick(endpoints, x -> !x.retired() && x.health().isAvailable(now), hashKey);

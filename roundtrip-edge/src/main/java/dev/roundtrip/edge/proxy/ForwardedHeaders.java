@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
 import java.net.Inet6Address;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -17,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * The header rewriting a reverse proxy owes both sides (RFC 9110 section 7.6): hop-by-hop headers
  * removed in both directions, and on the way up {@code X-Forwarded-For/-Proto/-Host},
- * {@code Forwarded} (RFC 7239) and {@code Via}. Pure functions on header maps.
+ * {@code Forwarded} (RFC 7239) and {@code Via}; on the way down {@code Via} and the balancer's
+ * {@code Server-Timing} entry. Pure functions on header maps and values.
  */
 public final class ForwardedHeaders {
     /** The proxy's pseudonym in Via (RFC 9110 section 7.6.3). */
@@ -38,6 +40,7 @@ public final class ForwardedHeaders {
     private static final AsciiString VIA_1_1 = AsciiString.cached("1.1 " + VIA_NAME);
     private static final AsciiString VIA_2 = AsciiString.cached("2 " + VIA_NAME);
     private static final AsciiString VIA_3 = AsciiString.cached("3 " + VIA_NAME);
+    private static final byte[] LB_DUR = "lb;dur=".getBytes(StandardCharsets.US_ASCII);
     /** Removed from requests only: Expect (a 100-continue is answered here) and the HTTP/2 conversion headers. */
     private static final AsciiString[] REQUEST_ONLY = Stream.concat(Stream.of(HttpHeaderNames.EXPECT),
             Arrays.stream(HttpConversionUtil.ExtensionHeaderNames.values()).map(HttpConversionUtil.ExtensionHeaderNames::text))
@@ -152,6 +155,32 @@ public final class ForwardedHeaders {
             }
             out.append(c);
         }
+    }
+
+    /**
+     * The balancer's {@code Server-Timing} entry for {@code nanos} inside it, {@code lb;dur=1.234}: milliseconds with three decimals, as {@link dev.roundtrip.core.timeline.ServerTiming#toHeaderValue()}
+     * writes them, made straight into the bytes of the header value.
+     */
+    public static AsciiString lbTiming(long nanos) {
+        long micros = Math.max(0, nanos / 1000);
+        long millis = micros / 1000;
+        int frac = (int) (micros % 1000);
+        int digits = 1;
+        for (long m = millis; m >= 10; m /= 10) {
+            digits++;
+        }
+        byte[] out = new byte[LB_DUR.length + digits + 4];
+        System.arraycopy(LB_DUR, 0, out, 0, LB_DUR.length);
+        int at = LB_DUR.length + digits;
+        for (long m = millis; at > LB_DUR.length; m /= 10) {
+            out[--at] = (byte) ('0' + m % 10);
+        }
+        at = LB_DUR.length + digits;
+        out[at] = '.';
+        out[at + 1] = (byte) ('0' + frac / 100);
+        out[at + 2] = (byte) ('0' + frac / 10 % 10);
+        out[at + 3] = (byte) ('0' + frac % 10);
+        return new AsciiString(out, false);
     }
 
     /** RFC 7230 token characters (RFC 7239 section 4 quotes anything else, e.g. a host with ':'). */

@@ -1,6 +1,5 @@
 package dev.roundtrip.edge.proxy;
 
-import dev.roundtrip.core.timeline.ServerTiming;
 import dev.roundtrip.edge.cluster.Cluster;
 import dev.roundtrip.edge.cluster.Endpoint;
 import dev.roundtrip.edge.cluster.RetryDecision;
@@ -27,12 +26,11 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
+import io.netty.util.AsciiString;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +55,7 @@ final class ProxyExchange implements Downstream.Events {
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
     /** The status logged and counted when the client went away before its answer (nginx's convention). */
     private static final int CLIENT_CLOSED = 499;
-    private static final io.netty.util.AsciiString SERVER_TIMING = io.netty.util.AsciiString.cached("server-timing");
+    private static final AsciiString SERVER_TIMING = AsciiString.cached("server-timing");
 
     private final ListenerContext context;
     private final Downstream downstream;
@@ -72,7 +70,7 @@ final class ProxyExchange implements Downstream.Events {
     private String hashKey;
     private io.netty.handler.codec.http.cookie.Cookie newAffinity;
     private CharSequence traceparent = "";
-    private final Set<Endpoint> tried = new HashSet<>(4);
+    private final List<Endpoint> tried = new ArrayList<>(2); // a request tries one endpoint, seldom more
     private final List<String> failures = new ArrayList<>(0);
     private int attempts;
     private boolean staleRetried;
@@ -273,7 +271,7 @@ final class ProxyExchange implements Downstream.Events {
         lbNanos = context.clock().nanoTime() - startNanos;
         status = code;
         upstreamLabel = upstream;
-        head.headers().add(SERVER_TIMING, lbTiming(lbNanos));
+        head.headers().add(SERVER_TIMING, ForwardedHeaders.lbTiming(lbNanos));
         if (downstream.isOpen()) {
             downstream.writeHead(head);
             unflushed = true;
@@ -384,15 +382,5 @@ final class ProxyExchange implements Downstream.Events {
                     conn.protocol(), status, bodyBytes, lbNanos, context.clock().nanoTime() - startNanos, upstreamLabel,
                     upstreamNanos, Math.max(0, attempts - 1), clusterName, traceparent.toString()));
         }
-    }
-
-    /**
-     * {@code lb;dur=1.234}: milliseconds with three decimals, as {@link ServerTiming#toHeaderValue()}
-     * writes them, without String.format on every request.
-     */
-    static String lbTiming(long nanos) {
-        long micros = Math.max(0, nanos / 1000);
-        long frac = micros % 1000;
-        return "lb;dur=" + (micros / 1000) + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
     }
 }

@@ -211,7 +211,7 @@ final class TunnelExchange {
         }
         ForwardedHeaders.forDownstream(response.headers(), conn.viaVersion());
         addAffinityCookie(response);
-        response.headers().add("server-timing", lbTiming(context.clock().nanoTime() - startNanos));
+        response.headers().add("server-timing", ForwardedHeaders.lbTiming(context.clock().nanoTime() - startNanos));
         finish(response, e.label(), true);
         int maxFrame = tunnels.config().maxFrameBytes();
         Tunnel tunnel = new Tunnel(tunnels, down.channel(), upstream, down.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel,
@@ -252,7 +252,7 @@ final class TunnelExchange {
         }
         FullHttpResponse response = PlainResponses.of(down.channel().alloc(), status,
                 status.code() + " " + status.reasonPhrase() + ": " + message);
-        response.headers().add("server-timing", lbTiming(context.clock().nanoTime() - startNanos));
+        response.headers().add("server-timing", ForwardedHeaders.lbTiming(context.clock().nanoTime() - startNanos));
         finish(response, endpoint == null ? "" : endpoint.label(), false);
         down.answer(response);
     }
@@ -274,12 +274,6 @@ final class TunnelExchange {
         }
         request.release();
         context.inFlight().decrementAndGet();
-    }
-
-    static String lbTiming(long nanos) {
-        long micros = Math.max(0, nanos / 1000);
-        long frac = micros % 1000;
-        return "lb;dur=" + (micros / 1000) + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
     }
 
     /** Waits on the upstream connection for the answer to the upgrade, within the cluster's response timeout. */

@@ -70,10 +70,12 @@ class HeaderRulesTest {
 
     @Test
     void lbTimingParsesBackAsServerTiming() {
-        assertThat(ProxyExchange.lbTiming(1_234_567)).isEqualTo("lb;dur=1.234");
-        assertThat(ProxyExchange.lbTiming(5_000)).isEqualTo("lb;dur=0.005");
-        assertThat(ProxyExchange.lbTiming(12_050_000)).isEqualTo("lb;dur=12.050");
-        assertThat(ServerTiming.parse(List.of(ProxyExchange.lbTiming(2_500_000)))).containsExactly(new ServerTiming("lb", 2.5, ""));
+        assertThat(ForwardedHeaders.lbTiming(1_234_567).toString()).isEqualTo("lb;dur=1.234");
+        assertThat(ForwardedHeaders.lbTiming(5_000).toString()).isEqualTo("lb;dur=0.005");
+        assertThat(ForwardedHeaders.lbTiming(12_050_000).toString()).isEqualTo("lb;dur=12.050");
+        assertThat(ForwardedHeaders.lbTiming(987_654_321_000L).toString()).isEqualTo("lb;dur=987654.321");
+        assertThat(ForwardedHeaders.lbTiming(-5).toString()).isEqualTo("lb;dur=0.000");
+        assertThat(ServerTiming.parse(List.of(ForwardedHeaders.lbTiming(2_500_000).toString()))).containsExactly(new ServerTiming("lb", 2.5, ""));
     }
 
     @Test
