@@ -3,10 +3,12 @@
 # (../shared/bench/peers/http-proxy.sh), side by side in one run, with the same pinning.
 #
 # The balancer runs pinned to CPU 1 (the peers' SERVER_CPUS) with one worker, in front of the
-# script's two nginx backends, and is measured ROUNDS times in a row without a restart: round 1
-# is a cold JVM (the script's own warm-up is 5 s), the later rounds show it warmed up (the JIT
-# has seen new connections come and go). Each peer is then measured ROUNDS times too. Every
-# RESULT line of the script is printed, labelled; nothing is dropped.
+# script's two nginx backends, on its own ports (28080, 28443), so that it keeps running while
+# the peers take the script's ports. The runs are interleaved: each round measures the balancer,
+# then each peer, so a machine that slows down or speeds up over the minutes of a run (a shared
+# VM does) weighs on all of them alike. Round 1 of the balancer is a cold JVM (the script's own
+# warm-up is 5 s); later rounds show it warmed up (the JIT has seen new connections come and go).
+# Every RESULT line of the script is printed, labelled; nothing is dropped.
 #
 # Usage: roundtrip-edge/bench/vs-peers.sh            (from the repository root)
 # Environment (default):
@@ -34,8 +36,8 @@ trap cleanup EXIT
 
 cat >"$work/lb.yaml" <<YAML
 listeners:
-  - { name: plain, address: 127.0.0.1:18080, routes: [{ match: { hosts: ["*"], path_prefix: / }, cluster: app }] }
-  - { name: tls, address: 127.0.0.1:18443, tls: { certificates: [ { names: [localhost, 127.0.0.1] } ], ca_dir: $work/ca },
+  - { name: plain, address: 127.0.0.1:28080, routes: [{ match: { hosts: ["*"], path_prefix: / }, cluster: app }] }
+  - { name: tls, address: 127.0.0.1:28443, tls: { certificates: [ { names: [localhost, 127.0.0.1] } ], ca_dir: $work/ca },
       routes: [{ match: { hosts: ["*"], path_prefix: / }, cluster: app }] }
 clusters:
   - { name: app, endpoints: [127.0.0.1:18081, 127.0.0.1:18082] }
@@ -46,18 +48,14 @@ YAML
 
 label() { awk -v l="$1" '/^RESULT/{print l ": " $0}'; }
 
-echo "# roundtrip lb (transport: $transport), $rounds rounds, same process" >&2
+echo "# roundtrip lb (transport: $transport) and ${PEERS:-haproxy nginx}, $rounds interleaved rounds" >&2
 taskset -c 1 "$java_bin" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
   -jar "$jar" lb --config "$work/lb.yaml" >"$work/lb.log" 2>&1 &
 lb_pid=$!
 for _ in $(seq 50); do grep -q "^event loops" "$work/lb.log" 2>/dev/null && break; kill -0 "$lb_pid" 2>/dev/null || { cat "$work/lb.log" >&2; exit 1; }; sleep 0.2; done
 for r in $(seq "$rounds"); do
-  (cd "$peers_dir" && TESTS=$tests ./http-proxy.sh target 18080 18443) 2>&1 | label "roundtrip round $r"
-done
-kill "$lb_pid"; wait "$lb_pid" 2>/dev/null || true; lb_pid=
-for peer in ${PEERS:-haproxy nginx}; do
-  echo "# $peer, $rounds rounds" >&2
-  for r in $(seq "$rounds"); do
+  (cd "$peers_dir" && TESTS=$tests ./http-proxy.sh target 28080 28443) 2>&1 | label "roundtrip round $r"
+  for peer in ${PEERS:-haproxy nginx}; do
     (cd "$peers_dir" && TESTS=$tests ./http-proxy.sh "$peer") 2>&1 | label "$peer round $r"
   done
 done
