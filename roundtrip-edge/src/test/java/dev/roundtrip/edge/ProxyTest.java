@@ -128,6 +128,33 @@ class ProxyTest implements TransportUnderTest {
         }
     }
 
+    @Test
+    void anAnswerTheUpstreamSentBeforeResettingTheConnectionReachesTheClient() throws Exception {
+        try (java.net.ServerSocket backend = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                EdgeHarness edge = edge(config("""
+                        listen: 127.0.0.1:0
+                        backends: [127.0.0.1:%d]
+                        access_log: false
+                        """.formatted(backend.getLocalPort())))) {
+            // Answers 413 after the request's head and closes without reading the body: the
+            // unread body makes the upstream's kernel reset the connection.
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = backend.accept()) {
+                    ForwardingTest.readHead(s.getInputStream());
+                    s.getOutputStream().write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 9\r\nConnection: close\r\n\r\ntoo large"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (java.io.IOException e) {
+                    // the test fails on what the client saw
+                }
+            });
+            HttpResponse<String> r = client().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port("http") + "/upload"))
+                    .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofByteArray(new byte[4 << 20])).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(413);
+            assertThat(r.body()).isEqualTo("too large");
+        }
+    }
+
     static Map<Integer, AtomicInteger> run(int port, String method, int total, int concurrency, int killAfter, TestBackend victim)
             throws Exception {
         return run(port, method, total, concurrency, killAfter, victim, new ConcurrentHashMap<>());

@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * silence of the upstream while the body is being read (not while the reader paused it).
  */
 final class Http1Connection extends ChannelInboundHandlerAdapter implements UpstreamResponse {
+    /** How long an answer the upstream sent before resetting the connection may take to be read. */
+    private static final long ANSWER_AFTER_WRITE_FAILURE_MILLIS = 1000;
     private final Channel channel;
     private final Http1ConnectionPool pool;
     private ExchangeListener listener;
@@ -97,8 +99,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
                 timeout = channel.eventLoop().schedule(this::timedOut, responseTimeoutNanos, TimeUnit.NANOSECONDS);
             }
         }
-        // No listener per request: a failed write reaches exceptionCaught, closes the connection,
-        // and channelInactive reports it (before any response byte).
+        // No listener per request: a failed write reaches exceptionCaught, the connection ends
+        // from its read side, and channelInactive reports it unless an answer came first.
         channel.writeAndFlush(request, channel.voidPromise());
     }
 
@@ -203,9 +205,27 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
         }
     }
 
+    /**
+     * A failed write of the request (the upstream reset the connection) does not close it at once:
+     * the upstream may have answered first, e.g. a 413 or a 401 sent after the head of a request
+     * whose body it then refused to read, and that answer is still waiting in the socket. The pool
+     * turns Netty's close on write failure off ({@code AUTO_CLOSE}), so only the output shuts
+     * down; the read side delivers what arrived, then meets the reset and closes the connection.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         failureDetail = describe(cause);
+        ExchangeListener waiting = listener;
+        if (waiting != null && !headDelivered && cause instanceof IOException && ctx.channel().isActive()) {
+            // The read side ends it, and channelInactive reports the failure if no answer came;
+            // should it stay open without an answer, it is closed after a short wait.
+            ctx.executor().schedule(() -> {
+                if (listener == waiting && !headDelivered) {
+                    ctx.close();
+                }
+            }, ANSWER_AFTER_WRITE_FAILURE_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
         ctx.close();
     }
 

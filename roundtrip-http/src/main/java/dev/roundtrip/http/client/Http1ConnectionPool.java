@@ -60,6 +60,7 @@ public final class Http1ConnectionPool implements UpstreamPool {
                     @Override
                     protected void initChannel(Channel ch) {
                         Http1Connection connection = new Http1Connection(ch, Http1ConnectionPool.this);
+                        ch.config().setAutoClose(false); // a failed write shuts the output only: see Http1Connection#exceptionCaught
                         ch.pipeline().addLast(connection.firstByteHandler(),
                                 new HttpClientCodec(decoder, false, false),
                                 connection);
