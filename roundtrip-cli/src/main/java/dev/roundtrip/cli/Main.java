@@ -43,8 +43,9 @@ public final class Main implements Runnable {
 
     /**
      * Turns Netty's buffer leak detector off unless {@code -Dio.netty.leakDetection.level} chose a
-     * level: by default it records a stack trace of one buffer in 128, which costs a busy server
-     * about 2% of its CPU (seen in the balancer's profile). The tests run with it on, through
+     * level: by default it records a stack trace of one buffer in 128 and wraps the buffers it
+     * tracks in a second class, which cost the balancer 7-20% of its requests per second on
+     * keep-alive HTTP/1.1 (see roundtrip-edge/README.md). The tests run with it on, through
      * {@link #run}; {@code ROUNDTRIP_JAVA_OPTS=-Dio.netty.leakDetection.level=simple} brings it
      * back for a command.
      */

@@ -27,6 +27,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -283,18 +284,18 @@ public final class Tracer implements AutoCloseable {
     }
 
     /**
+     * The qlog files of the QUIC connections this tracer made ({@link TracerConfig#qlogDir()}),
+     * complete once the tracer is closed; empty without a qlog directory.
+     */
+    public List<Path> qlogFiles() {
+        return quicConnector.qlogFiles();
+    }
+
+    /**
      * Runs the client's code paths once over loopback (a throw-away responder, a separate tracer),
      * so that the first real call measures the network rather than the JVM loading classes. Takes
      * a few hundred milliseconds on a cold JVM; changes nothing this tracer remembers.
      */
-    /**
-     * The qlog files of the QUIC connections this tracer made ({@link TracerConfig#qlogDir()}),
-     * complete once the tracer is closed; empty without a qlog directory.
-     */
-    public java.util.List<java.nio.file.Path> qlogFiles() {
-        return quicConnector.qlogFiles();
-    }
-
     public void warmUp() {
         dev.roundtrip.trace.client.WarmUp.run(config);
     }

@@ -81,7 +81,7 @@ public final class EdgeMetrics {
      * stream was reset (HTTP/2, HTTP/3) or the connection closed (HTTP/1.1).
      */
     public void responseReset(String cluster) {
-        resets.computeIfAbsent(cluster, k -> new LongAdder()).increment();
+        series(resets, cluster, LongAdder::new).increment();
     }
 
     /**

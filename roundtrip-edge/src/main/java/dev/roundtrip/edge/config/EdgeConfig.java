@@ -27,7 +27,8 @@ public record EdgeConfig(List<ListenerConfig> listeners, List<ClusterConfig> clu
         HttpLimits limits, int workers, boolean accessLog, WebSocketConfig websocket, Optional<Transport> transport) {
 
     /** The values {@code transport} takes in a configuration file or on the command line. */
-    public static final String TRANSPORTS = "auto, epoll, io_uring, nio";
+    public static final String TRANSPORTS = "auto, " + java.util.Arrays.stream(Transport.values()).map(Transport::configName)
+            .sorted().collect(java.util.stream.Collectors.joining(", "));
 
     /** With the default WebSocket limits and transport. */
     public EdgeConfig(List<ListenerConfig> listeners, List<ClusterConfig> clusters, Optional<AdminConfig> admin,

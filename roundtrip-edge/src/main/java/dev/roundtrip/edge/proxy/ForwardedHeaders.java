@@ -158,29 +158,25 @@ public final class ForwardedHeaders {
     }
 
     /**
-     * The balancer's {@code Server-Timing} entry for {@code nanos} inside it, {@code lb;dur=1.234}: milliseconds with three decimals, as {@link dev.roundtrip.core.timeline.ServerTiming#toHeaderValue()}
-     * writes them, made straight into the bytes of the header value.
+     * The balancer's {@code Server-Timing} entry for {@code nanos} inside it: {@code lb;dur=1.234},
+     * milliseconds with three decimals as {@link dev.roundtrip.core.timeline.ServerTiming#toHeaderValue()}
+     * writes them, made straight into the bytes of the header value (from its end backwards).
      */
     public static AsciiString lbTiming(long nanos) {
         long micros = Math.max(0, nanos / 1000);
-        long millis = micros / 1000;
-        int frac = (int) (micros % 1000);
-        int digits = 1;
-        for (long m = millis; m >= 10; m /= 10) {
-            digits++;
+        byte[] out = new byte[LB_DUR.length + 24]; // up to 19 digits, '.', 3 decimals
+        int at = out.length;
+        for (int i = 0; i < 3; i++, micros /= 10) {
+            out[--at] = (byte) ('0' + micros % 10);
         }
-        byte[] out = new byte[LB_DUR.length + digits + 4];
-        System.arraycopy(LB_DUR, 0, out, 0, LB_DUR.length);
-        int at = LB_DUR.length + digits;
-        for (long m = millis; at > LB_DUR.length; m /= 10) {
-            out[--at] = (byte) ('0' + m % 10);
-        }
-        at = LB_DUR.length + digits;
-        out[at] = '.';
-        out[at + 1] = (byte) ('0' + frac / 100);
-        out[at + 2] = (byte) ('0' + frac / 10 % 10);
-        out[at + 3] = (byte) ('0' + frac % 10);
-        return new AsciiString(out, false);
+        out[--at] = '.';
+        do {
+            out[--at] = (byte) ('0' + micros % 10);
+            micros /= 10;
+        } while (micros > 0);
+        at -= LB_DUR.length;
+        System.arraycopy(LB_DUR, 0, out, at, LB_DUR.length);
+        return new AsciiString(out, at, out.length - at, false);
     }
 
     /** RFC 7230 token characters (RFC 7239 section 4 quotes anything else, e.g. a host with ':'). */

@@ -10,9 +10,11 @@ import java.util.Locale;
  */
 public final class Router {
     private final List<RouteConfig> routes;
+    private final boolean needsHost;
 
     public Router(List<RouteConfig> routes) {
         this.routes = List.copyOf(routes);
+        this.needsHost = this.routes.stream().anyMatch(r -> !r.hosts().equals(List.of("*")));
     }
 
     /**
@@ -21,24 +23,22 @@ public final class Router {
      * @return the route, or null when none matches (the proxy answers 404)
      */
     public RouteConfig route(String host, String path) {
-        String h = null; // made when a pattern other than "*" needs it
+        String h = needsHost ? hostOnly(host) : ""; // only "*" routes: the Host is not looked at
         for (RouteConfig r : routes) {
-            if (!path.startsWith(r.pathPrefix())) {
-                continue;
-            }
-            for (String p : r.hosts()) {
-                if (p.equals("*")) {
-                    return r;
-                }
-                if (h == null) {
-                    h = hostOnly(host);
-                }
-                if (p.equals(h) || (p.startsWith("*.") && h.endsWith(p.substring(1)))) {
-                    return r;
-                }
+            if (path.startsWith(r.pathPrefix()) && hostMatches(r.hosts(), h)) {
+                return r;
             }
         }
         return null;
+    }
+
+    private static boolean hostMatches(List<String> patterns, String host) {
+        for (String p : patterns) {
+            if (p.equals("*") || p.equals(host) || (p.startsWith("*.") && host.endsWith(p.substring(1)))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Lower-case host without the port; "[2001:db8::1]:443" gives "[2001:db8::1]". */

@@ -22,6 +22,7 @@ class RouterTest {
         assertThat(router.route("www.example.com", "/users")).isSameAs(wildcard);
         assertThat(router.route("example.com", "/")).isSameAs(rest);
         assertThat(router.route(null, "/")).isSameAs(rest);
+        assertThat(new Router(List.of(rest)).route(null, "/any")).as("only a catch-all: no Host needed").isSameAs(rest);
     }
 
     @Test

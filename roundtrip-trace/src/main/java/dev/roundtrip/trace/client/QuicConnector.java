@@ -29,11 +29,13 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntSupplier;
@@ -60,14 +62,14 @@ public final class QuicConnector {
     private final QuicSslContext ssl;
     private final Duration handshakeTimeout;
     private final IntSupplier ids;
-    private final java.nio.file.Path qlogDir;
-    private final java.util.List<java.nio.file.Path> qlogFiles = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Path qlogDir;
+    private final List<Path> qlogFiles = new CopyOnWriteArrayList<>();
     /** The URL host each live engine was made for (the trust manager checks the certificate names it). */
     private final java.util.Map<SSLEngine, String> hosts = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     /** @param qlogDir where each connection writes its qlog ({@code ID-HOST.qlog}), or null for none */
     public QuicConnector(EventLoopGroup group, Transport transport, Network network, TrustPolicy trust, Clock wallClock,
-                         Duration handshakeTimeout, IntSupplier ids, java.nio.file.Path qlogDir) {
+                         Duration handshakeTimeout, IntSupplier ids, Path qlogDir) {
         this.group = group;
         this.transport = transport;
         this.network = network;
@@ -82,8 +84,8 @@ public final class QuicConnector {
     }
 
     /** The qlog files this connector has had quiche write so far, one per QUIC connection, in the order they were opened. */
-    public java.util.List<java.nio.file.Path> qlogFiles() {
-        return java.util.List.copyOf(qlogFiles);
+    public List<Path> qlogFiles() {
+        return List.copyOf(qlogFiles);
     }
 
     /** Connects to {@code port} (the URL's, or the one Alt-Svc named) of the first of {@code addresses}. */
@@ -124,7 +126,7 @@ public final class QuicConnector {
             listener.quicStart(remote);
             var quicBootstrap = QuicChannel.newBootstrap(udp);
             if (qlogDir != null) {
-                java.nio.file.Path file = qlogDir.resolve(id + "-" + route.urlHost().replaceAll("[^A-Za-z0-9.-]", "_") + ".qlog");
+                Path file = qlogDir.resolve(id + "-" + route.urlHost().replaceAll("[^A-Za-z0-9.-]", "_") + ".qlog");
                 qlogFiles.add(file);
                 quicBootstrap.option(QuicChannelOption.QLOG, new QLogConfiguration(file.toString(), "roundtrip trace", "client side of "
                         + target));
