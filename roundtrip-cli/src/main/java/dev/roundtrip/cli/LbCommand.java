@@ -6,6 +6,7 @@ import dev.roundtrip.core.service.BoundAddress;
 import dev.roundtrip.core.service.ServiceGroup;
 import dev.roundtrip.core.timeline.MonotonicClock;
 import dev.roundtrip.edge.LoadBalancer;
+import dev.roundtrip.edge.config.AddedHeader;
 import dev.roundtrip.edge.config.AdminConfig;
 import dev.roundtrip.edge.config.ClusterConfig;
 import dev.roundtrip.edge.config.EdgeConfig;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import sun.misc.Signal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +39,8 @@ import picocli.CommandLine.Option;
         description = {
                 "An L7 load balancer / reverse proxy. Terminates TLS (HTTP/1.1 and HTTP/2",
                 "by ALPN; h2c in cleartext; HTTP/3 over QUIC with --http3), keeps pooled keep-alive connections to the",
-                "backends, adds X-Forwarded-For, Forwarded, Via and Server-Timing: lb, and",
+                "backends, adds X-Forwarded-For, Forwarded, Via and Server-Timing: lb (see",
+                "--add-headers), and",
                 "retries a request on another backend when one fails before answering.",
                 "With --mode tcp it balances connections instead (L4): bytes are relayed",
                 "unchanged, TLS passes through to the backends, optionally after a PROXY v2",
@@ -128,6 +131,11 @@ final class LbCommand implements Runnable {
     @Option(names = "--no-access-log", description = "Do not log a line per request.")
     boolean noAccessLog;
 
+    @Option(names = "--add-headers", paramLabel = "LIST", split = ",",
+            description = "Headers added to what is forwarded: all, none, or some of x-forwarded-for, x-forwarded-proto, "
+                    + "x-forwarded-host, forwarded, via, traceparent (requests), via, server-timing (responses) (default: all).")
+    List<String> addHeaders;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -183,9 +191,9 @@ final class LbCommand implements Runnable {
 
     EdgeConfig buildConfig() {
         if (config != null) {
-            if (listen != null || tls || http3 || !backends.isEmpty() || admin != null || transport != null) {
+            if (listen != null || tls || http3 || !backends.isEmpty() || admin != null || transport != null || addHeaders != null) {
                 throw new CommandFailure(2, "--config FILE holds the whole configuration: leave out --listen, --tls, --http3, --backend, --admin, "
-                        + "--transport");
+                        + "--transport, --add-headers (a listener's add_headers says it there)");
             }
             try {
                 return EdgeConfigParser.parseFile(config);
@@ -209,6 +217,15 @@ final class LbCommand implements Runnable {
         };
         if (tcp && (tls || noH2)) {
             throw new CommandFailure(2, "--mode tcp passes bytes through (TLS included) to the backends: leave out --tls, --cert, --key, --no-h2");
+        }
+        Set<AddedHeader> added;
+        try {
+            added = addHeaders == null ? AddedHeader.ALL : AddedHeader.parseAll(addHeaders);
+        } catch (EdgeConfigException e) {
+            throw new CommandFailure(2, "--add-headers: " + e.problem());
+        }
+        if (tcp && addHeaders != null) {
+            throw new CommandFailure(2, "--mode tcp relays bytes and adds no header: leave out --add-headers");
         }
         InetSocketAddress address = address("--listen", listen != null ? listen : tls ? "127.0.0.1:8443" : "127.0.0.1:8080");
         List<InetSocketAddress> endpoints = new ArrayList<>();
@@ -248,7 +265,7 @@ final class LbCommand implements Runnable {
             }
             ListenerConfig listener = tcp ? ListenerConfig.tcp("default", address, "default", TcpProxyConfig.DEFAULT_IDLE_TIMEOUT)
                     : ListenerConfig.http("default", address, tlsConfig, !noH2, List.of(RouteConfig.catchAll("default")),
-                            http3 ? Optional.of(dev.roundtrip.http.h3.QuicLimits.DEFAULTS) : Optional.empty());
+                            http3 ? Optional.of(dev.roundtrip.http.h3.QuicLimits.DEFAULTS) : Optional.empty()).withAddHeaders(added);
             Optional<AdminConfig> adminConfig = admin == null ? Optional.empty() : Optional.of(new AdminConfig(address("--admin", admin)));
             Optional<dev.roundtrip.http.Transport> t;
             try {

@@ -2,10 +2,12 @@ package dev.roundtrip.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.roundtrip.edge.config.AddedHeader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code roundtrip lb}: bad flags and bad configuration files fail at once, exit 2, naming what is wrong. */
 class LbCommandTest {
@@ -34,6 +36,27 @@ class LbCommandTest {
         CliTest.Result badTransport = CliTest.run("lb", "--backend", "127.0.0.1:9", "--transport", "kqueue");
         assertThat(badTransport.exitCode()).isEqualTo(2);
         assertThat(badTransport.err()).contains("--transport: 'kqueue' is not a transport (allowed: auto, epoll, io_uring, nio)");
+    }
+
+    @Test
+    void addHeadersChoosesWhatTheListenerAddsAndRefusesAnUnknownHeader() {
+        LbCommand all = new LbCommand();
+        new CommandLine(all).parseArgs("--backend", "127.0.0.1:9");
+        assertThat(all.buildConfig().listeners().getFirst().addHeaders()).isEqualTo(AddedHeader.ALL);
+        LbCommand some = new LbCommand();
+        new CommandLine(some).parseArgs("--backend", "127.0.0.1:9", "--add-headers", "x-forwarded-for,VIA");
+        assertThat(some.buildConfig().listeners().getFirst().addHeaders()).containsExactly(AddedHeader.X_FORWARDED_FOR, AddedHeader.VIA);
+        LbCommand none = new LbCommand();
+        new CommandLine(none).parseArgs("--backend", "127.0.0.1:9", "--add-headers", "none");
+        assertThat(none.buildConfig().listeners().getFirst().addHeaders()).isEmpty();
+
+        CliTest.Result bad = CliTest.run("lb", "--backend", "127.0.0.1:9", "--add-headers", "via,x-real-ip");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--add-headers: 'x-real-ip' is not a header the balancer adds (allowed: all, none, or a list of "
+                + "x-forwarded-for, x-forwarded-proto, x-forwarded-host, forwarded, via, traceparent, server-timing)");
+        CliTest.Result tcp = CliTest.run("lb", "--mode", "tcp", "--backend", "127.0.0.1:9", "--add-headers", "none");
+        assertThat(tcp.exitCode()).isEqualTo(2);
+        assertThat(tcp.err()).contains("--mode tcp relays bytes and adds no header: leave out --add-headers");
     }
 
     @Test

@@ -331,7 +331,7 @@ public final class LoadBalancer implements Service {
     }
 
     private static RouteTable routeTable(ListenerConfig l, Generation generation) {
-        return new RouteTable(generation.number(), new Router(l.routes()), generation.clusters());
+        return new RouteTable(generation.number(), new Router(l.routes()), generation.clusters(), l.addHeaders());
     }
 
     /** A listening socket and what it reports. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.roundtrip.edge.config.AddedHeader;
 import dev.roundtrip.edge.config.EdgeConfig;
 import dev.roundtrip.edge.config.EdgeConfigException;
 import dev.roundtrip.edge.config.EdgeConfigParser;
@@ -82,6 +83,29 @@ class EdgeConfigParserTest {
     }
 
     @Test
+    void aListenerAddsEveryHeaderUnlessItNamesFewerOrNone() throws Exception {
+        assertThat(parse("backends: [198.18.1.10:8080]").listeners().getFirst().addHeaders()).isEqualTo(AddedHeader.ALL);
+        assertThat(parse("backends: [198.18.1.10:8080]\nadd_headers: none").listeners().getFirst().addHeaders()).isEmpty();
+        assertThat(parse("backends: [198.18.1.10:8080]\nadd_headers: []").listeners().getFirst().addHeaders()).isEmpty();
+        assertThat(parse("backends: [198.18.1.10:8080]\nadd_headers: All").listeners().getFirst().addHeaders()).isEqualTo(AddedHeader.ALL);
+        EdgeConfig full = parse("""
+                listeners:
+                  - { name: public, address: 198.18.0.10:80, add_headers: [X-Forwarded-For, server-timing] }
+                  - { name: internal, address: 198.18.0.10:81 }
+                clusters: [ { name: app, endpoints: [198.18.1.10:8080] } ]
+                """);
+        assertThat(full.listeners().get(0).addHeaders()).containsExactly(AddedHeader.X_FORWARDED_FOR, AddedHeader.SERVER_TIMING);
+        assertThat(full.listeners().get(1).addHeaders()).isEqualTo(AddedHeader.ALL);
+        fails("backends: [198.18.1.10:8080]\nadd_headers: [via, x-real-ip]", "add_headers: 'x-real-ip' is not a header the balancer adds "
+                + "(allowed: all, none, or a list of x-forwarded-for, x-forwarded-proto, x-forwarded-host, forwarded, via, traceparent, server-timing)");
+        fails("""
+                listeners: [ { address: 127.0.0.1:80, mode: tcp, add_headers: none } ]
+                clusters: [ { name: app, endpoints: [127.0.0.1:81] } ]
+                """, "listeners[0].add_headers: does not apply to mode tcp, which relays bytes without reading them (TLS terminates at the backends; "
+                + "allowed with mode tcp: cluster, idle_timeout)");
+    }
+
+    @Test
     void shortFormUsesTheDefaultListenAddress() throws Exception {
         EdgeConfig c = parse("backends: [198.18.1.10:8080]\ntls: true\npolicy: least-request");
         assertThat(c.listeners().getFirst().address()).isEqualTo(new InetSocketAddress("198.18.0.10", 443));
@@ -131,7 +155,7 @@ class EdgeConfigParserTest {
         fails("backends: [198.18.1.10:80]\nhealth_check: { interval: 2x }",
                 "health_check.interval: '2x' is not a duration (allowed: e.g. 500ms, 2s, 1.5s, 1m)");
         fails("backends: [198.18.1.10:80]\nretry_policy: { num_retries: 50 }", "retry_policy.num_retries: '50' is outside 0-10");
-        fails("backends: [198.18.1.10:80]\nbackend: [x]", "backend: unknown key (allowed: access_log, admin, backends, health_check, http2, http3, "
+        fails("backends: [198.18.1.10:80]\nbackend: [x]", "backend: unknown key (allowed: access_log, add_headers, admin, backends, health_check, http2, http3, "
                 + "limits, listen, mode, outlier_detection, policy, pool, proxy_protocol, retry_policy, server_names, timeouts, tls, transport, upstream_protocol, websocket, workers)");
         fails("backends: [198.18.1.10:80]\nwebsocket: { idle_timeout: 5ms }",
                 "websocket.idle_timeout: '5ms' is outside the allowed range 10ms to 7d");

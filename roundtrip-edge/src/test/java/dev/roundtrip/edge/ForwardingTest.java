@@ -78,6 +78,43 @@ class ForwardingTest {
     }
 
     @Test
+    void aListenerAddsTheHeadersItNamesAndAReloadChangesThemForTheNextRequest() throws Exception {
+        try (TestBackend a = new TestBackend("a")) {
+            String yaml = """
+                    listeners: [ { name: web, address: 127.0.0.1:0, add_headers: %s } ]
+                    clusters: [ { name: app, endpoints: [%s] } ]
+                    access_log: false
+                    """;
+            String tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+            try (EdgeHarness edge = new EdgeHarness(ProxyTest.config(yaml.formatted("none", a.hostPort())));
+                    Socket s = new Socket("127.0.0.1", edge.port("http"))) {
+                s.setSoTimeout(5000);
+                String request = "GET /x HTTP/1.1\r\nHost: api.example.com\r\nX-Forwarded-For: 198.18.0.99\r\ntraceparent: " + tp
+                        + "\r\nConnection: keep-alive\r\n\r\n";
+                s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                String head = readHead(s.getInputStream());
+                assertThat(head).startsWith("HTTP/1.1 200 ").doesNotContainIgnoringCase("via:").doesNotContain("lb;dur=")
+                        .containsIgnoringCase("server-timing: app"); // the upstream's own entry passes
+                Map<String, String> seen = a.seen().getLast();
+                assertThat(seen).doesNotContainKeys("x-forwarded-proto", "x-forwarded-host", "forwarded", "via", "connection")
+                        .containsEntry("x-forwarded-for", "198.18.0.99").containsEntry("traceparent", tp);
+                readBody(s.getInputStream(), head);
+
+                ReloadResult result = edge.lb.reload(ProxyTest.config(yaml.formatted("[x-forwarded-for, via, server-timing]", a.hostPort())))
+                        .get(20, TimeUnit.SECONDS);
+                assertThat(result.outcome()).as(result.message()).isEqualTo(ReloadResult.Outcome.APPLIED);
+                s.getOutputStream().write(request.replace(tp, "malformed").getBytes(StandardCharsets.US_ASCII));
+                head = readHead(s.getInputStream());
+                assertThat(head).startsWith("HTTP/1.1 200 ").containsIgnoringCase("via: 1.1 roundtrip").contains("lb;dur=");
+                seen = a.seen().getLast();
+                assertThat(seen).doesNotContainKeys("x-forwarded-proto", "x-forwarded-host", "forwarded")
+                        .containsEntry("x-forwarded-for", "198.18.0.99, 127.0.0.1").containsEntry("via", "1.1 roundtrip")
+                        .containsEntry("traceparent", "malformed"); // not started or repaired: traceparent is not named
+            }
+        }
+    }
+
+    @Test
     void stopDrainsRequestsInFlight() throws Exception {
         try (TestBackend a = new TestBackend("a")) {
             a.delayMillis = 500;
@@ -203,5 +240,12 @@ class ForwardingTest {
             }
         }
         return sb.toString();
+    }
+
+    /** Reads the body that {@code head}'s Content-Length announces. */
+    static String readBody(InputStream in, String head) throws java.io.IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        assertThat(m.find()).as(head).isTrue();
+        return new String(in.readNBytes(Integer.parseInt(m.group(1))), StandardCharsets.US_ASCII);
     }
 }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads an {@link EdgeConfig} from YAML or JSON: the file of {@code roundtrip lb --config FILE},
@@ -41,6 +42,8 @@ import java.util.Optional;
  *     # http3: { max_streams: 100, idle_timeout: 30s, max_data: 10MiB, max_stream_data: 1MiB,
  *     #          address_validation: false, early_data: true, congestion_control: cubic,   # or reno, bbr
  *     #          qlog_dir: /tmp/qlog }          # a qlog per QUIC connection (off by default)
+ *     add_headers: all                  # what is added: x-forwarded-for, x-forwarded-proto, x-forwarded-host,
+ *                                       # forwarded, via, traceparent, server-timing; all (default), none, or a list
  *     routes:
  *       - match: { hosts: ["*"], path_prefix: / }
  *         cluster: app
@@ -70,7 +73,7 @@ import java.util.Optional;
  * websocket: { idle_timeout: 300s, max_lifetime: 24h, max_frame_bytes: 1MiB, max_tunnels: 10000 }
  * </pre>
  * Short form (one listener, one cluster named "default"): {@code listen}, {@code tls},
- * {@code server_names} (names of the local-CA certificate), {@code backends}, {@code policy},
+ * {@code server_names} (names of the local-CA certificate), {@code add_headers}, {@code backends}, {@code policy},
  * {@code health_check} and the cluster keys above, plus
  * {@code admin}, {@code limits}, {@code workers}, {@code transport}, {@code access_log}, and {@code mode: tcp} with
  * {@code idle_timeout} for an L4 listener. In a topology
@@ -155,7 +158,7 @@ public final class EdgeConfigParser {
         for (int i = 0; i < listenerNodes.size(); i++) {
             ConfigNode l = listenerNodes.get(i);
             if (tcpMode(l)) {
-                noHttpKeys(l, "tls", "http2", "http3", "routes");
+                noHttpKeys(l, "tls", "http2", "http3", "routes", "add_headers");
                 l.onlyKeys(TCP_LISTENER_KEYS);
                 String cluster = l.has("cluster") || clusters.size() != 1 ? l.string("cluster") : clusters.getFirst().name();
                 InetSocketAddress address = l.address("address");
@@ -164,7 +167,7 @@ public final class EdgeConfigParser {
                 listeners.add(wrap(l.path(), () -> ListenerConfig.tcp(name, address, cluster, idle)));
                 continue;
             }
-            l.onlyKeys("name", "address", "mode", "tls", "http2", "http3", "routes");
+            l.onlyKeys("name", "address", "mode", "tls", "http2", "http3", "routes", "add_headers");
             InetSocketAddress address = l.address("address");
             List<RouteConfig> routes = l.list("routes", EdgeConfigParser::route);
             if (routes.isEmpty() && clusters.size() == 1) {
@@ -174,7 +177,8 @@ public final class EdgeConfigParser {
             final String name = l.string("name", "listener-" + i);
             final Optional<TlsConfig> tls = tls(l, address);
             final Optional<QuicLimits> h3 = http3(l);
-            listeners.add(wrap(l.path(), () -> ListenerConfig.http(name, address, tls, l.bool("http2", true), r, h3)));
+            final Set<AddedHeader> added = addHeaders(l);
+            listeners.add(wrap(l.path(), () -> ListenerConfig.http(name, address, tls, l.bool("http2", true), r, h3).withAddHeaders(added)));
         }
         return wrap(n.path(), () -> new EdgeConfig(listeners, clusters, admin(n), limits(n),
                 (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true), websocket(n), transport(n)));
@@ -183,9 +187,9 @@ public final class EdgeConfigParser {
     private static EdgeConfig parseShort(ConfigNode n, InetSocketAddress defaultListen) {
         boolean tcp = tcpMode(n);
         if (tcp) {
-            noHttpKeys(n, "tls", "server_names", "http2", "http3");
+            noHttpKeys(n, "tls", "server_names", "http2", "http3", "add_headers");
         }
-        String[] listenerKeys = tcp ? new String[] {"listen", "mode", "idle_timeout"} : new String[] {"listen", "mode", "tls", "server_names", "http2", "http3", "websocket"};
+        String[] listenerKeys = tcp ? new String[] {"listen", "mode", "idle_timeout"} : new String[] {"listen", "mode", "tls", "server_names", "http2", "http3", "websocket", "add_headers"};
         n.onlyKeys(concat(concat(CLUSTER_KEYS, listenerKeys), "backends", "admin", "limits", "workers", "transport", "access_log"));
         InetSocketAddress listen = n.has("listen") ? n.address("listen") : defaultListen;
         if (listen == null) {
@@ -203,7 +207,7 @@ public final class EdgeConfigParser {
         ListenerConfig listener = tcp
                 ? wrap(n.path(), () -> ListenerConfig.tcp("default", listen, "default", n.duration("idle_timeout", TcpProxyConfig.DEFAULT_IDLE_TIMEOUT)))
                 : wrap(n.path(), () -> ListenerConfig.http("default", listen, tls(n, listen), n.bool("http2", true),
-                        List.of(RouteConfig.catchAll("default")), h3));
+                        List.of(RouteConfig.catchAll("default")), h3).withAddHeaders(addHeaders(n)));
         return wrap(n.path(), () -> new EdgeConfig(List.of(listener), List.of(cluster), admin(n), limits(n),
                 (int) n.integer("workers", 0, 0, 1024), n.bool("access_log", true), websocket(n), transport(n)));
     }
@@ -278,6 +282,23 @@ public final class EdgeConfigParser {
         }).orElse(RetryConfig.DEFAULTS);
         return wrap(c.path(), () -> new ClusterConfig(name, endpoints, policy, hc, od, ps, response, retry, proxyProtocol,
                 upstreamProtocol));
+    }
+
+    /**
+     * {@code add_headers}: the headers the listener adds, {@code all} (the default), {@code none},
+     * or a list of names ({@code []} is none too).
+     */
+    private static Set<AddedHeader> addHeaders(ConfigNode l) {
+        if (!l.has("add_headers")) {
+            return AddedHeader.ALL;
+        }
+        JsonNode raw = l.raw().get("add_headers");
+        List<String> names = raw.isArray() ? l.list("add_headers", ConfigNode::text) : List.of(l.string("add_headers"));
+        try {
+            return AddedHeader.parseAll(names);
+        } catch (EdgeConfigException e) {
+            throw l.error("add_headers", e.problem());
+        }
     }
 
     /** Keys of an HTTP listener in a listener in mode tcp: say why they cannot apply. */

@@ -1,5 +1,6 @@
 package dev.roundtrip.edge.proxy;
 
+import dev.roundtrip.edge.config.AddedHeader;
 import dev.roundtrip.http.ConnectionInfo;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -13,13 +14,15 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * The header rewriting a reverse proxy owes both sides (RFC 9110 section 7.6): hop-by-hop headers
  * removed in both directions, and on the way up {@code X-Forwarded-For/-Proto/-Host},
  * {@code Forwarded} (RFC 7239) and {@code Via}; on the way down {@code Via} and the balancer's
- * {@code Server-Timing} entry. Pure functions on header maps and values.
+ * {@code Server-Timing} entry, each as the listener's {@link AddedHeader}s say. Pure functions on
+ * header maps and values.
  */
 public final class ForwardedHeaders {
     /** The proxy's pseudonym in Via (RFC 9110 section 7.6.3). */
@@ -99,18 +102,36 @@ public final class ForwardedHeaders {
 
     /**
      * Rewrites a downstream request's headers for the upstream: hop-by-hop and HTTP/2 conversion
-     * headers removed; Host kept (set from :authority for HTTP/2); forwarding headers added.
+     * headers removed; Host kept (set from :authority for HTTP/2); the forwarding headers of
+     * {@code add} added (all but traceparent, which {@link TraceContext} starts).
      */
-    public static void forUpstream(HttpHeaders headers, ConnectionInfo conn) {
+    public static void forUpstream(HttpHeaders headers, ConnectionInfo conn, Set<AddedHeader> add) {
         removeAll(headers, true);
+        if (add.isEmpty()) {
+            return;
+        }
         String clientIp = conn.clientAddress();
         String host = headers.get(HttpHeaderNames.HOST, "");
-        String xff = headers.get(X_FORWARDED_FOR);
-        headers.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
-        headers.set(X_FORWARDED_PROTO, conn.secure() ? HTTPS : HTTP);
-        if (!host.isEmpty()) {
+        if (add.contains(AddedHeader.X_FORWARDED_FOR)) {
+            String xff = headers.get(X_FORWARDED_FOR);
+            headers.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
+        }
+        if (add.contains(AddedHeader.X_FORWARDED_PROTO)) {
+            headers.set(X_FORWARDED_PROTO, conn.secure() ? HTTPS : HTTP);
+        }
+        if (add.contains(AddedHeader.X_FORWARDED_HOST) && !host.isEmpty()) {
             headers.set(X_FORWARDED_HOST, host);
         }
+        if (add.contains(AddedHeader.FORWARDED)) {
+            headers.add(FORWARDED, forwarded(conn, clientIp, host));
+        }
+        if (add.contains(AddedHeader.VIA)) {
+            appendVia(headers, conn.viaVersion());
+        }
+    }
+
+    /** This hop's {@code Forwarded} element: {@code for}, {@code host} (when known) and {@code proto}, quoted where RFC 7239 says. */
+    private static AsciiString forwarded(ConnectionInfo conn, String clientIp, String host) {
         StringBuilder fwd = new StringBuilder(64).append("for=");
         if (conn.remote().getAddress() instanceof Inet6Address) {
             fwd.append("\"[").append(clientIp).append("]\"");
@@ -125,14 +146,15 @@ public final class ForwardedHeaders {
             fwd.append('"');
         }
         fwd.append(";proto=").append(conn.scheme());
-        headers.add(FORWARDED, new AsciiString(fwd)); // bytes once, written out as they are
-        appendVia(headers, conn.viaVersion());
+        return new AsciiString(fwd); // bytes once, written out as they are
     }
 
-    /** Rewrites an upstream response's headers for the client (hop-by-hop removed, Via added). */
-    public static void forDownstream(HttpHeaders headers, String viaVersion) {
+    /** Rewrites an upstream response's headers for the client: hop-by-hop removed, and Via added when {@code via}. */
+    public static void forDownstream(HttpHeaders headers, String viaVersion, boolean via) {
         removeHopByHop(headers);
-        appendVia(headers, viaVersion);
+        if (via) {
+            appendVia(headers, viaVersion);
+        }
     }
 
     private static void appendVia(HttpHeaders headers, String version) {

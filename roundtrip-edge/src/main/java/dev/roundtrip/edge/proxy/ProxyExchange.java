@@ -3,6 +3,7 @@ package dev.roundtrip.edge.proxy;
 import dev.roundtrip.edge.cluster.Cluster;
 import dev.roundtrip.edge.cluster.Endpoint;
 import dev.roundtrip.edge.cluster.RetryDecision;
+import dev.roundtrip.edge.config.AddedHeader;
 import dev.roundtrip.edge.config.RouteConfig;
 import dev.roundtrip.edge.route.RouteTable;
 import dev.roundtrip.edge.h3.EarlyDataPolicy;
@@ -31,6 +32,7 @@ import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * check the request, route it to a cluster, rewrite its headers, then attempt upstream endpoints
  * (picked by the cluster's policy) until one answers or {@link RetryDecision} says to give up;
  * answer the client with the upstream's response, streamed: its head as soon as it arrives
- * (hop-by-hop headers removed, Via and {@code Server-Timing: lb} added), then its body piece by
+ * (hop-by-hop headers removed, Via and {@code Server-Timing: lb} added unless the listener's
+ * {@link AddedHeader}s leave them out), then its body piece by
  * piece, the upstream paused while the client's side is not writable; or answer with a
  * 502/503/504 naming the cause; log and count it when the body ended.
  *
@@ -65,6 +68,7 @@ final class ProxyExchange implements Downstream.Events {
     private final ConnectionInfo conn;
     private final String method;
     private final String target;
+    private Set<AddedHeader> added = AddedHeader.ALL;
     private Cluster cluster;
     private String routeLabel = "";
     private String hashKey;
@@ -101,6 +105,8 @@ final class ProxyExchange implements Downstream.Events {
 
     /** Check, route, rewrite, send. */
     void start() {
+        RouteTable table = context.routes(); // one snapshot for this request: a reload swaps it whole
+        added = table.addHeaders();
         String host = request.headers().get(HttpHeaderNames.HOST);
         if (host == null && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
             answer(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 request without a Host header");
@@ -112,7 +118,6 @@ final class ProxyExchange implements Downstream.Events {
             return;
         }
         String path = ForwardedHeaders.originForm(target);
-        RouteTable table = context.routes();
         RouteConfig route = table.router().route(host, path);
         if (route == null) {
             answer(HttpResponseStatus.NOT_FOUND, "no route for host '" + (host == null ? "" : host) + "' and path " + path);
@@ -122,8 +127,8 @@ final class ProxyExchange implements Downstream.Events {
         routeLabel = route.label();
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         request.setUri(path);
-        ForwardedHeaders.forUpstream(request.headers(), conn);
-        traceparent = TraceContext.ensure(request.headers());
+        ForwardedHeaders.forUpstream(request.headers(), conn, added);
+        traceparent = TraceContext.of(request.headers(), added.contains(AddedHeader.TRACEPARENT));
         int length = request.content().readableBytes();
         if (length == 0 && (request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD))) {
             // No content and none expected: no framing header (RFC 9110 section 8.6), one header less for the upstream to parse.
@@ -196,7 +201,7 @@ final class ProxyExchange implements Downstream.Events {
                 return;
             }
             HttpHeaders headers = head.headers();
-            ForwardedHeaders.forDownstream(headers, conn.viaVersion());
+            ForwardedHeaders.forDownstream(headers, conn.viaVersion(), added.contains(AddedHeader.VIA));
             head.setProtocolVersion(HttpVersion.HTTP_1_1);
             if (code == 204) {
                 headers.remove(HttpHeaderNames.CONTENT_LENGTH); // RFC 9110 section 8.6
@@ -271,7 +276,9 @@ final class ProxyExchange implements Downstream.Events {
         lbNanos = context.clock().nanoTime() - startNanos;
         status = code;
         upstreamLabel = upstream;
-        head.headers().add(SERVER_TIMING, ForwardedHeaders.lbTiming(lbNanos));
+        if (added.contains(AddedHeader.SERVER_TIMING)) {
+            head.headers().add(SERVER_TIMING, ForwardedHeaders.lbTiming(lbNanos));
+        }
         if (downstream.isOpen()) {
             downstream.writeHead(head);
             unflushed = true;

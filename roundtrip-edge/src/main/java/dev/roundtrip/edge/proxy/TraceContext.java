@@ -36,6 +36,18 @@ public final class TraceContext {
         return fresh;
     }
 
+    /**
+     * The request's traceparent as it goes upstream: {@linkplain #ensure ensured} when {@code start},
+     * otherwise what the client sent, untouched ("" for none).
+     */
+    public static CharSequence of(HttpHeaders headers, boolean start) {
+        if (start) {
+            return ensure(headers);
+        }
+        String tp = headers.get(TRACEPARENT);
+        return tp == null ? "" : tp;
+    }
+
     /** {@code version-traceid-parentid-flags}, lower-case hex, version not ff, ids not all zero (section 3.2). */
     static boolean isValid(String tp) {
         if (tp.length() != 55 || tp.charAt(2) != '-' || tp.charAt(35) != '-' || tp.charAt(52) != '-') {

@@ -3,6 +3,7 @@ package dev.roundtrip.edge.tunnel;
 import dev.roundtrip.edge.cluster.Cluster;
 import dev.roundtrip.edge.cluster.Endpoint;
 import dev.roundtrip.edge.cluster.RetryDecision;
+import dev.roundtrip.edge.config.AddedHeader;
 import dev.roundtrip.edge.config.RouteConfig;
 import dev.roundtrip.edge.proxy.AccessLog;
 import dev.roundtrip.edge.proxy.ForwardedHeaders;
@@ -70,6 +71,7 @@ final class TunnelExchange {
     private long sentNanos;
     private boolean reserved;
     private boolean finished;
+    private Set<AddedHeader> added = AddedHeader.ALL; // the listener's, once routed
 
     /**
      * @param request the HTTP/1.1 upgrade to send upstream (owned by this exchange)
@@ -97,6 +99,7 @@ final class TunnelExchange {
         }
         String path = ForwardedHeaders.originForm(target);
         var table = context.routes(); // one snapshot for this upgrade: a reload swaps it whole
+        added = table.addHeaders();
         RouteConfig route = table.router().route(host, path);
         if (route == null) {
             fail(HttpResponseStatus.NOT_FOUND, "no route for host '" + host + "' and path " + path);
@@ -111,9 +114,9 @@ final class TunnelExchange {
         reserved = true;
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         request.setUri(path);
-        ForwardedHeaders.forUpstream(request.headers(), conn);
+        ForwardedHeaders.forUpstream(request.headers(), conn, added);
         WebSocketUpgrade.setUpgradeHeaders(request.headers());
-        traceparent = TraceContext.ensure(request.headers());
+        traceparent = TraceContext.of(request.headers(), added.contains(AddedHeader.TRACEPARENT));
         hashKey = cluster.hashKey(request.headers());
         if (hashKey == null) {
             newAffinity = cluster.newAffinityCookie();
@@ -196,7 +199,7 @@ final class TunnelExchange {
         }
         if (status != 101) {
             upstream.close(); // a dedicated connection: never reused
-            ForwardedHeaders.forDownstream(response.headers(), conn.viaVersion());
+            ForwardedHeaders.forDownstream(response.headers(), conn.viaVersion(), added.contains(AddedHeader.VIA));
             addAffinityCookie(response);
             finish(response, e.label(), false);
             down.answer(response);
@@ -209,9 +212,9 @@ final class TunnelExchange {
             fail(HttpResponseStatus.BAD_GATEWAY, "upstream " + e.label() + " answered 101 with a wrong Sec-WebSocket-Accept");
             return;
         }
-        ForwardedHeaders.forDownstream(response.headers(), conn.viaVersion());
+        ForwardedHeaders.forDownstream(response.headers(), conn.viaVersion(), added.contains(AddedHeader.VIA));
         addAffinityCookie(response);
-        response.headers().add("server-timing", ForwardedHeaders.lbTiming(context.clock().nanoTime() - startNanos));
+        serverTiming(response);
         finish(response, e.label(), true);
         int maxFrame = tunnels.config().maxFrameBytes();
         Tunnel tunnel = new Tunnel(tunnels, down.channel(), upstream, down.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel,
@@ -239,6 +242,12 @@ final class TunnelExchange {
         }
     }
 
+    private void serverTiming(FullHttpResponse response) {
+        if (added.contains(AddedHeader.SERVER_TIMING)) {
+            response.headers().add("server-timing", ForwardedHeaders.lbTiming(context.clock().nanoTime() - startNanos));
+        }
+    }
+
     private void addAffinityCookie(FullHttpResponse response) {
         if (newAffinity != null) {
             response.headers().add(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.STRICT.encode(newAffinity));
@@ -252,7 +261,7 @@ final class TunnelExchange {
         }
         FullHttpResponse response = PlainResponses.of(down.channel().alloc(), status,
                 status.code() + " " + status.reasonPhrase() + ": " + message);
-        response.headers().add("server-timing", ForwardedHeaders.lbTiming(context.clock().nanoTime() - startNanos));
+        serverTiming(response);
         finish(response, endpoint == null ? "" : endpoint.label(), false);
         down.answer(response);
     }

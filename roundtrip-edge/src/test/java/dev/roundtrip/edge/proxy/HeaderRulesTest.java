@@ -3,10 +3,12 @@ package dev.roundtrip.edge.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.roundtrip.core.timeline.ServerTiming;
+import dev.roundtrip.edge.config.AddedHeader;
 import dev.roundtrip.http.ConnectionInfo;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetSocketAddress;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,7 @@ class HeaderRulesTest {
                 .add("X-Http2-Stream-Id", "3").add("Accept", "*/*").add("Upgrade", "h2c").add("X-Kept", "yes");
         ConnectionInfo conn = new ConnectionInfo(new InetSocketAddress("198.18.0.7", 50000), new InetSocketAddress("198.18.0.1", 443),
                 true, "", "http/1.1");
-        ForwardedHeaders.forUpstream(request, conn);
+        ForwardedHeaders.forUpstream(request, conn, AddedHeader.ALL);
         assertThat(names(request)).containsExactly("host", "accept", "x-kept", "x-forwarded-for", "x-forwarded-proto",
                 "x-forwarded-host", "forwarded", "via");
         assertThat(request.get("x-forwarded-proto")).isEqualTo("https");
@@ -48,20 +50,45 @@ class HeaderRulesTest {
 
         HttpHeaders response = new DefaultHttpHeaders().add("Content-Length", "3").add("connection", "keep-alive")
                 .add("Keep-Alive", "timeout=5").add("Proxy-Authenticate", "Basic").add("Via", "1.0 origin").add("X-Http2-Stream-Id", "3");
-        ForwardedHeaders.forDownstream(response, "2");
+        ForwardedHeaders.forDownstream(response, "2", true);
         assertThat(names(response)).containsExactlyInAnyOrder("content-length", "via", "x-http2-stream-id");
         assertThat(response.get("via")).isEqualTo("1.0 origin, 2 roundtrip");
 
         HttpHeaders v6 = new DefaultHttpHeaders().add("Host", "a.example:8443").add("X-Forwarded-For", "198.18.0.99");
         ForwardedHeaders.forUpstream(v6, new ConnectionInfo(new InetSocketAddress("2001:db8::7%1", 50000),
-                new InetSocketAddress("::1", 8443), false, "", "h2c"));
+                new InetSocketAddress("::1", 8443), false, "", "h2c"), AddedHeader.ALL);
         assertThat(v6.get("forwarded")).isEqualTo("for=\"[2001:db8::7]\";host=\"a.example:8443\";proto=http");
         assertThat(v6.get("x-forwarded-for")).isEqualTo("198.18.0.99, 2001:db8::7");
         assertThat(v6.get("via")).isEqualTo("2 roundtrip");
 
         HttpHeaders plain = new DefaultHttpHeaders().add("Date", "today");
-        ForwardedHeaders.forDownstream(plain, "1.1");
+        ForwardedHeaders.forDownstream(plain, "1.1", true);
         assertThat(names(plain)).containsExactly("date", "via");
+    }
+
+    @Test
+    void aListenerAddsOnlyTheHeadersItNamesAndHopByHopHeadersGoWhateverItNames() {
+        ConnectionInfo conn = new ConnectionInfo(new InetSocketAddress("198.18.0.7", 50000), new InetSocketAddress("198.18.0.1", 80),
+                false, "", "http/1.1");
+        HttpHeaders none = new DefaultHttpHeaders().add("Host", "a.example").add("Connection", "keep-alive").add("X-Forwarded-For", "198.18.0.99")
+                .add("Via", "1.1 first").add("traceparent", "not-checked");
+        ForwardedHeaders.forUpstream(none, conn, AddedHeader.NONE);
+        assertThat(names(none)).containsExactly("host", "x-forwarded-for", "via", "traceparent");
+        assertThat(none.get("x-forwarded-for")).isEqualTo("198.18.0.99");
+        assertThat(none.get("via")).isEqualTo("1.1 first");
+        assertThat(TraceContext.of(none, false)).isEqualTo("not-checked"); // passed through as sent, not replaced
+        assertThat(TraceContext.of(new DefaultHttpHeaders(), false)).isEqualTo("");
+
+        HttpHeaders some = new DefaultHttpHeaders().add("Host", "a.example");
+        ForwardedHeaders.forUpstream(some, conn, EnumSet.of(AddedHeader.X_FORWARDED_FOR, AddedHeader.FORWARDED));
+        assertThat(names(some)).containsExactly("host", "x-forwarded-for", "forwarded");
+        assertThat(some.get("forwarded")).isEqualTo("for=198.18.0.7;host=a.example;proto=http");
+        assertThat(TraceContext.isValid(TraceContext.of(some, true).toString())).isTrue();
+        assertThat(TraceContext.isValid(some.get("traceparent"))).isTrue();
+
+        HttpHeaders response = new DefaultHttpHeaders().add("Connection", "keep-alive").add("Date", "today");
+        ForwardedHeaders.forDownstream(response, "1.1", false);
+        assertThat(names(response)).containsExactly("date");
     }
 
     private static List<String> names(HttpHeaders headers) {
