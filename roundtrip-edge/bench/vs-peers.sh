@@ -4,15 +4,20 @@
 #
 # The balancer runs pinned to CPU 1 (the peers' SERVER_CPUS) with one worker, in front of the
 # script's two nginx backends, on its own ports (28080, 28443), so that it keeps running while
-# the peers take the script's ports. The runs are interleaved: each round measures the balancer,
-# then each peer, so a machine that slows down or speeds up over the minutes of a run (a shared
-# VM does) weighs on all of them alike. Round 1 of the balancer is a cold JVM (the script's own
-# warm-up is 5 s); later rounds show it warmed up (the JIT has seen new connections come and go).
+# the peers take the script's ports. It runs twice over (VARIANTS): as configured by default,
+# adding X-Forwarded-For/-Proto/-Host, Forwarded, Via and traceparent to each request and Via and
+# Server-Timing to each response, and with add_headers: none (ports 29080, 29443), forwarding
+# what it got as the peers do in the script's configuration, which adds no header. The runs are
+# interleaved: each round measures each balancer, then each peer, so a machine that slows down or
+# speeds up over the minutes of a run (a shared VM does) weighs on all of them alike. Round 1 of
+# the balancer is a cold JVM (the script's own warm-up is 5 s); later rounds show it warmed up (the
+# JIT has seen new connections come and go).
 # Every RESULT line of the script is printed, labelled; nothing is dropped.
 #
 # Usage: roundtrip-edge/bench/vs-peers.sh            (from the repository root)
 # Environment (default):
 #   TESTS (h1,h2tls,h1tls,hs,hsr)  ROUNDS (3)  PEERS (haproxy nginx)  TRANSPORT (io_uring)
+#   VARIANTS ("all none"): the balancer's add_headers, one balancer each
 #   PEERS_DIR (../shared/bench/peers)  DURATION (10)  WARMUP (5): passed to http-proxy.sh
 set -Eeuo pipefail
 
@@ -30,14 +35,24 @@ jar=$root/roundtrip-cli/target/roundtrip.jar
 [[ -f $jar ]] || { echo "vs-peers: build first: ./mvnw -q -DskipTests package" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/vs-peers.XXXXXX)
-lb_pid=
-cleanup() { [[ -n $lb_pid ]] && kill "$lb_pid" 2>/dev/null && wait "$lb_pid" 2>/dev/null; rm -rf "$work"; }
+lb_pids=()
+cleanup() { # stops the balancers this script started (a balancer killed by the signal exits non-zero: not an error here)
+  local p
+  for p in "${lb_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${lb_pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
-cat >"$work/lb.yaml" <<YAML
+# One balancer per add_headers variant, each on its own ports: 28080/28443, then 29080/29443, ...
+variants=(${VARIANTS:-all none})
+i=0
+for v in "${variants[@]}"; do
+  http=$((28080 + 1000 * i)); tls=$((28443 + 1000 * i))
+  cat >"$work/lb-$v.yaml" <<YAML
 listeners:
-  - { name: plain, address: 127.0.0.1:28080, routes: [{ match: { hosts: ["*"], path_prefix: / }, cluster: app }] }
-  - { name: tls, address: 127.0.0.1:28443, tls: { certificates: [ { names: [localhost, 127.0.0.1] } ], ca_dir: $work/ca },
+  - { name: plain, address: 127.0.0.1:$http, add_headers: $v, routes: [{ match: { hosts: ["*"], path_prefix: / }, cluster: app }] }
+  - { name: tls, address: 127.0.0.1:$tls, add_headers: $v, tls: { certificates: [ { names: [localhost, 127.0.0.1] } ], ca_dir: $work/ca },
       routes: [{ match: { hosts: ["*"], path_prefix: / }, cluster: app }] }
 clusters:
   - { name: app, endpoints: [127.0.0.1:18081, 127.0.0.1:18082] }
@@ -45,16 +60,22 @@ workers: 1
 transport: $transport
 access_log: false
 YAML
+  taskset -c 1 "$java_bin" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+    -jar "$jar" lb --config "$work/lb-$v.yaml" >"$work/lb-$v.log" 2>&1 &
+  lb_pids+=($!)
+  for _ in $(seq 50); do grep -q "^event loops" "$work/lb-$v.log" 2>/dev/null && break
+    kill -0 "${lb_pids[-1]}" 2>/dev/null || { cat "$work/lb-$v.log" >&2; exit 1; }; sleep 0.2; done
+  ports[$i]="$http $tls"
+  i=$((i + 1))
+done
 
 label() { awk -v l="$1" '/^RESULT/{print l ": " $0}'; }
 
-echo "# roundtrip lb (transport: $transport) and ${PEERS:-haproxy nginx}, $rounds interleaved rounds" >&2
-taskset -c 1 "$java_bin" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-  -jar "$jar" lb --config "$work/lb.yaml" >"$work/lb.log" 2>&1 &
-lb_pid=$!
-for _ in $(seq 50); do grep -q "^event loops" "$work/lb.log" 2>/dev/null && break; kill -0 "$lb_pid" 2>/dev/null || { cat "$work/lb.log" >&2; exit 1; }; sleep 0.2; done
+echo "# roundtrip lb (transport: $transport; add_headers: ${variants[*]}) and ${PEERS:-haproxy nginx}, $rounds interleaved rounds" >&2
 for r in $(seq "$rounds"); do
-  (cd "$peers_dir" && TESTS=$tests ./http-proxy.sh target 28080 28443) 2>&1 | label "roundtrip round $r"
+  for i in "${!variants[@]}"; do
+    (cd "$peers_dir" && TESTS=$tests ./http-proxy.sh target ${ports[$i]}) 2>&1 | label "roundtrip add_headers=${variants[$i]} round $r"
+  done
   for peer in ${PEERS:-haproxy nginx}; do
     (cd "$peers_dir" && TESTS=$tests ./http-proxy.sh "$peer") 2>&1 | label "$peer round $r"
   done
