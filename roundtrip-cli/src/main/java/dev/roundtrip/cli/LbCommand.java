@@ -38,10 +38,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
                 "An L7 load balancer / reverse proxy. Terminates TLS (HTTP/1.1 and HTTP/2",
-                "by ALPN; h2c in cleartext; HTTP/3 over QUIC with --http3), keeps pooled keep-alive connections to the",
-                "backends, adds X-Forwarded-For, Forwarded, Via and Server-Timing: lb (see",
-                "--add-headers), and",
-                "retries a request on another backend when one fails before answering.",
+                "by ALPN; h2c in cleartext; HTTP/3 over QUIC with --http3), keeps pooled",
+                "keep-alive connections to the backends, adds X-Forwarded-For, Forwarded,",
+                "Via and Server-Timing: lb (--add-headers chooses), and retries a request",
+                "on another backend when one fails before answering.",
                 "With --mode tcp it balances connections instead (L4): bytes are relayed",
                 "unchanged, TLS passes through to the backends, optionally after a PROXY v2",
                 "header (--proxy-protocol v2).",
@@ -131,7 +131,7 @@ final class LbCommand implements Runnable {
     @Option(names = "--no-access-log", description = "Do not log a line per request.")
     boolean noAccessLog;
 
-    @Option(names = "--add-headers", paramLabel = "LIST", split = ",",
+    @Option(names = "--add-headers", paramLabel = "HEADER", split = ",",
             description = "Headers added to what is forwarded: all, none, or some of x-forwarded-for, x-forwarded-proto, "
                     + "x-forwarded-host, forwarded, via, traceparent (requests), via, server-timing (responses) (default: all).")
     List<String> addHeaders;
