@@ -32,6 +32,7 @@ public record ListenerConfig(String name, InetSocketAddress address, Optional<Tl
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
         routes = List.copyOf(routes);
+        Objects.requireNonNull(addHeaders, "addHeaders");
         addHeaders = addHeaders.isEmpty() ? AddedHeader.NONE : Collections.unmodifiableSet(EnumSet.copyOf(addHeaders));
         if (tcpProxy.isPresent()) {
             if (!routes.isEmpty()) {
