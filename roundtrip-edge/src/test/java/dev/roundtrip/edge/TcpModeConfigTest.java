@@ -109,6 +109,6 @@ class TcpModeConfigTest {
         fails("""
                 listeners: [ { address: 127.0.0.1:7000, cluster: app, routes: [ { cluster: app } ] } ]
                 clusters: [ { name: app, endpoints: [127.0.0.1:9001] } ]
-                """, "listeners[0].cluster: unknown key (allowed: address, http2, http3, mode, name, routes, tls)");
+                """, "listeners[0].cluster: unknown key (allowed: add_headers, address, http2, http3, mode, name, routes, tls)");
     }
 }
