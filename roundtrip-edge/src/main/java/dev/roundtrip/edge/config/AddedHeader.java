@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * of them by default; a listener in front of upstreams that must not learn client addresses, or
  * that should get exactly what the client sent (as HAProxy and nginx do unless told otherwise),
  * names fewer or none. Hop-by-hop headers are removed whatever this says, and a {@code traceparent}
- * the client sent passes through either way: {@link #TRACEPARENT} only starts one when missing.
+ * the client sent passes through either way: {@link #TRACEPARENT} starts one in place of a
+ * missing or malformed one.
  */
 public enum AddedHeader {
     /** Request: the client's address appended (the de facto standard). */
@@ -26,7 +27,7 @@ public enum AddedHeader {
     FORWARDED("forwarded"),
     /** Request and response: the balancer named as an intermediary (RFC 9110 section 7.6.3). */
     VIA("via"),
-    /** Request: a W3C trace context started when the client sent none. */
+    /** Request: a W3C trace context started when the client sent none, or a malformed one. */
     TRACEPARENT("traceparent"),
     /** Response: {@code Server-Timing: lb;dur=...}, the time the request spent in the balancer. */
     SERVER_TIMING("server-timing");
