@@ -37,6 +37,7 @@ public final class ForwardedHeaders {
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+    private static final AsciiString SERVER_TIMING = AsciiString.cached("server-timing");
     // AsciiString values: written out as bytes, not converted char by char.
     private static final AsciiString HTTP = AsciiString.cached("http");
     private static final AsciiString HTTPS = AsciiString.cached("https");
@@ -149,11 +150,18 @@ public final class ForwardedHeaders {
         return new AsciiString(fwd); // bytes once, written out as they are
     }
 
-    /** Rewrites an upstream response's headers for the client: hop-by-hop removed, and Via added when {@code via}. */
-    public static void forDownstream(HttpHeaders headers, String viaVersion, boolean via) {
+    /** Rewrites an upstream response's headers for the client: hop-by-hop removed, and Via added when {@code add} has it. */
+    public static void forDownstream(HttpHeaders headers, String viaVersion, Set<AddedHeader> add) {
         removeHopByHop(headers);
-        if (via) {
+        if (add.contains(AddedHeader.VIA)) {
             appendVia(headers, viaVersion);
+        }
+    }
+
+    /** Adds the balancer's {@link #lbTiming} entry for {@code nanos} to a response's headers, when {@code add} has Server-Timing. */
+    public static void addServerTiming(HttpHeaders headers, long nanos, Set<AddedHeader> add) {
+        if (add.contains(AddedHeader.SERVER_TIMING)) {
+            headers.add(SERVER_TIMING, lbTiming(nanos));
         }
     }
 

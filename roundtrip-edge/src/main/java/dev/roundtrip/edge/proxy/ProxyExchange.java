@@ -27,8 +27,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
-import io.netty.util.AsciiString;
-import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +40,7 @@ import org.slf4j.LoggerFactory;
  * (picked by the cluster's policy) until one answers or {@link RetryDecision} says to give up;
  * answer the client with the upstream's response, streamed: its head as soon as it arrives
  * (hop-by-hop headers removed, Via and {@code Server-Timing: lb} added unless the listener's
- * {@link AddedHeader}s leave them out), then its body piece by
- * piece, the upstream paused while the client's side is not writable; or answer with a
+ * {@link AddedHeader}s leave them out), then its body piece by piece, the upstream paused while the client's side is not writable; or answer with a
  * 502/503/504 naming the cause; log and count it when the body ended.
  *
  * <p>Retries are possible until the head went downstream. A failure after that cannot become a
@@ -58,7 +55,6 @@ final class ProxyExchange implements Downstream.Events {
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
     /** The status logged and counted when the client went away before its answer (nginx's convention). */
     private static final int CLIENT_CLOSED = 499;
-    private static final AsciiString SERVER_TIMING = AsciiString.cached("server-timing");
 
     private final ListenerContext context;
     private final Downstream downstream;
@@ -201,7 +197,7 @@ final class ProxyExchange implements Downstream.Events {
                 return;
             }
             HttpHeaders headers = head.headers();
-            ForwardedHeaders.forDownstream(headers, conn.viaVersion(), added.contains(AddedHeader.VIA));
+            ForwardedHeaders.forDownstream(headers, conn.viaVersion(), added);
             head.setProtocolVersion(HttpVersion.HTTP_1_1);
             if (code == 204) {
                 headers.remove(HttpHeaderNames.CONTENT_LENGTH); // RFC 9110 section 8.6
@@ -276,9 +272,7 @@ final class ProxyExchange implements Downstream.Events {
         lbNanos = context.clock().nanoTime() - startNanos;
         status = code;
         upstreamLabel = upstream;
-        if (added.contains(AddedHeader.SERVER_TIMING)) {
-            head.headers().add(SERVER_TIMING, ForwardedHeaders.lbTiming(lbNanos));
-        }
+        ForwardedHeaders.addServerTiming(head.headers(), lbNanos, added);
         if (downstream.isOpen()) {
             downstream.writeHead(head);
             unflushed = true;
@@ -385,7 +379,7 @@ final class ProxyExchange implements Downstream.Events {
             context.metrics().responseBody(clusterName, bodyBytes);
         }
         if (context.accessLog().enabled()) {
-            context.accessLog().log(new AccessLog.Entry(NetUtil.toAddressString(conn.remote().getAddress()), method, target,
+            context.accessLog().log(new AccessLog.Entry(conn.clientAddress(), method, target,
                     conn.protocol(), status, bodyBytes, lbNanos, context.clock().nanoTime() - startNanos, upstreamLabel,
                     upstreamNanos, Math.max(0, attempts - 1), clusterName, traceparent.toString()));
         }

@@ -8,9 +8,9 @@ import java.util.Set;
 
 /**
  * What one listener's request path reads, once per request: its {@link Router}, the clusters the
- * routes name and the headers the listener adds, all from one configuration generation. Immutable: a reload builds a new table
- * and swaps it in whole, so a request never sees a route of one generation and a cluster of
- * another.
+ * routes name and the headers the listener adds, all from one configuration generation.
+ * Immutable: a reload builds a new table and swaps it in whole, so a request never sees a route of
+ * one generation and a cluster of another.
  *
  * @param generation the configuration generation (1 at start, +1 per applied reload)
  * @param router the listener's routes

@@ -30,7 +30,6 @@ import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
-import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
@@ -199,7 +198,7 @@ final class TunnelExchange {
         }
         if (status != 101) {
             upstream.close(); // a dedicated connection: never reused
-            ForwardedHeaders.forDownstream(response.headers(), conn.viaVersion(), added.contains(AddedHeader.VIA));
+            ForwardedHeaders.forDownstream(response.headers(), conn.viaVersion(), added);
             addAffinityCookie(response);
             finish(response, e.label(), false);
             down.answer(response);
@@ -212,13 +211,13 @@ final class TunnelExchange {
             fail(HttpResponseStatus.BAD_GATEWAY, "upstream " + e.label() + " answered 101 with a wrong Sec-WebSocket-Accept");
             return;
         }
-        ForwardedHeaders.forDownstream(response.headers(), conn.viaVersion(), added.contains(AddedHeader.VIA));
+        ForwardedHeaders.forDownstream(response.headers(), conn.viaVersion(), added);
         addAffinityCookie(response);
-        serverTiming(response);
+        ForwardedHeaders.addServerTiming(response.headers(), context.clock().nanoTime() - startNanos, added);
         finish(response, e.label(), true);
         int maxFrame = tunnels.config().maxFrameBytes();
         Tunnel tunnel = new Tunnel(tunnels, down.channel(), upstream, down.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel,
-                NetUtil.toAddressString(conn.remote().getAddress()) + " " + target + " -> " + e.label());
+                conn.clientAddress() + " " + target + " -> " + e.label());
         // Client side first: the backend's first frames may already be behind the 101 in the same read.
         down.switched(response.headers(), tunnel);
         response.release();
@@ -242,12 +241,6 @@ final class TunnelExchange {
         }
     }
 
-    private void serverTiming(FullHttpResponse response) {
-        if (added.contains(AddedHeader.SERVER_TIMING)) {
-            response.headers().add("server-timing", ForwardedHeaders.lbTiming(context.clock().nanoTime() - startNanos));
-        }
-    }
-
     private void addAffinityCookie(FullHttpResponse response) {
         if (newAffinity != null) {
             response.headers().add(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.STRICT.encode(newAffinity));
@@ -261,7 +254,7 @@ final class TunnelExchange {
         }
         FullHttpResponse response = PlainResponses.of(down.channel().alloc(), status,
                 status.code() + " " + status.reasonPhrase() + ": " + message);
-        serverTiming(response);
+        ForwardedHeaders.addServerTiming(response.headers(), context.clock().nanoTime() - startNanos, added);
         finish(response, endpoint == null ? "" : endpoint.label(), false);
         down.answer(response);
     }
@@ -273,7 +266,7 @@ final class TunnelExchange {
         String clusterName = cluster == null ? "" : cluster.name();
         context.metrics().request(context.listener(), conn.family(), routeLabel, clusterName, status, lbNanos);
         if (context.accessLog().enabled()) {
-            context.accessLog().log(new AccessLog.Entry(NetUtil.toAddressString(conn.remote().getAddress()), "GET", target,
+            context.accessLog().log(new AccessLog.Entry(conn.clientAddress(), "GET", target,
                     conn.protocol() + "+websocket", status, response.content().readableBytes(), lbNanos, lbNanos, upstream,
                     sentNanos == 0 ? -1 : context.clock().nanoTime() - sentNanos, Math.max(0, attempts - 1), clusterName, traceparent.toString()));
         }

@@ -50,7 +50,7 @@ class HeaderRulesTest {
 
         HttpHeaders response = new DefaultHttpHeaders().add("Content-Length", "3").add("connection", "keep-alive")
                 .add("Keep-Alive", "timeout=5").add("Proxy-Authenticate", "Basic").add("Via", "1.0 origin").add("X-Http2-Stream-Id", "3");
-        ForwardedHeaders.forDownstream(response, "2", true);
+        ForwardedHeaders.forDownstream(response, "2", AddedHeader.ALL);
         assertThat(names(response)).containsExactlyInAnyOrder("content-length", "via", "x-http2-stream-id");
         assertThat(response.get("via")).isEqualTo("1.0 origin, 2 roundtrip");
 
@@ -62,7 +62,7 @@ class HeaderRulesTest {
         assertThat(v6.get("via")).isEqualTo("2 roundtrip");
 
         HttpHeaders plain = new DefaultHttpHeaders().add("Date", "today");
-        ForwardedHeaders.forDownstream(plain, "1.1", true);
+        ForwardedHeaders.forDownstream(plain, "1.1", AddedHeader.ALL);
         assertThat(names(plain)).containsExactly("date", "via");
     }
 
@@ -87,8 +87,11 @@ class HeaderRulesTest {
         assertThat(TraceContext.isValid(some.get("traceparent"))).isTrue();
 
         HttpHeaders response = new DefaultHttpHeaders().add("Connection", "keep-alive").add("Date", "today");
-        ForwardedHeaders.forDownstream(response, "1.1", false);
+        ForwardedHeaders.forDownstream(response, "1.1", AddedHeader.NONE);
+        ForwardedHeaders.addServerTiming(response, 1_500_000, AddedHeader.NONE);
         assertThat(names(response)).containsExactly("date");
+        ForwardedHeaders.addServerTiming(response, 1_500_000, EnumSet.of(AddedHeader.SERVER_TIMING));
+        assertThat(response.get("server-timing")).isEqualTo("lb;dur=1.500");
     }
 
     private static List<String> names(HttpHeaders headers) {
