@@ -8,6 +8,7 @@ import dev.roundtrip.edge.proxy.DrainStarted;
 import dev.roundtrip.edge.tunnel.Tunnels;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * WebSockets through the balancer on real sockets: client -> balancer -> {@link WsBackend}, over
@@ -361,8 +363,7 @@ class WebSocketProxyTest {
     }
 
     @Test
-    void extendedConnectOverTlsWithAlpnH2() throws Exception {
-        java.nio.file.Path caDir = java.nio.file.Files.createTempDirectory("roundtrip-ws-ca");
+    void extendedConnectOverTlsWithAlpnH2(@TempDir Path caDir) throws Exception {
         try (WsBackend a = new WsBackend("a"); EdgeHarness edge = new EdgeHarness(ProxyTest.config("""
                 listen: 127.0.0.1:0
                 tls: { certificates: [ { names: [localhost] } ], ca_dir: %s }
@@ -390,8 +391,7 @@ class WebSocketProxyTest {
     }
 
     @Test
-    void theJdkWebSocketClientOverTls() throws Exception {
-        java.nio.file.Path caDir = java.nio.file.Files.createTempDirectory("roundtrip-ws-ca");
+    void theJdkWebSocketClientOverTls(@TempDir Path caDir) throws Exception {
         try (WsBackend a = new WsBackend("a"); EdgeHarness edge = new EdgeHarness(ProxyTest.config("""
                 listen: 127.0.0.1:0
                 tls: { certificates: [ { names: [localhost] } ], ca_dir: %s }

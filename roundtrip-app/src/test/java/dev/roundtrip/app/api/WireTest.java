@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The app server's byte path, spoken to with raw sockets and with curl: malformed, oversized and
@@ -36,11 +37,11 @@ import org.junit.jupiter.api.TestInstance;
 class WireTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private RunningApp app;
-    private Path dir;
+    private Path dir; // for the whole class
 
     @BeforeAll
-    void start() throws Exception {
-        dir = Files.createTempDirectory("roundtrip-app-wire");
+    void start(@TempDir Path dir) throws Exception {
+        this.dir = dir;
         app = RunningApp.start(AppConfig.of(Network.embedded(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 "app-wire", JdbcUrls.h2File(dir.resolve("users"))));
     }

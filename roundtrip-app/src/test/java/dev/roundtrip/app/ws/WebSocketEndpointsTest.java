@@ -16,7 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -30,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The app's WebSocket endpoints on a real app server, spoken to by a client we did not write (the
@@ -41,8 +41,7 @@ class WebSocketEndpointsTest {
     private HttpClient http;
 
     @BeforeAll
-    void start() throws Exception {
-        Path dir = Files.createTempDirectory("roundtrip-app-ws");
+    void start(@TempDir Path dir) throws Exception {
         app = RunningApp.start(AppConfig.of(Network.embedded(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 "app-ws", JdbcUrls.h2File(dir.resolve("users"))));
         http = HttpClient.newHttpClient();
