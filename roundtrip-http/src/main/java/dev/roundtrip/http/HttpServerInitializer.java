@@ -344,10 +344,12 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
      * Response headers whose value differs on every response are sent as HPACK literals "never
      * indexed" (RFC 7541 section 6.2.3): entering them in the dynamic table would only evict the
      * entries that do repeat (content-type, via, server) and cost a table search per header.
-     * Set-Cookie is never indexed anyway (RFC 7541 section 7.1.3).
+     * Set-Cookie is never indexed anyway (RFC 7541 section 7.1.3). Date is indexed: its value
+     * repeats for a whole second, every response of which then sends one byte for it instead of
+     * a Huffman-coded literal.
      */
     private static boolean neverIndexed(CharSequence name, CharSequence value) {
-        return AsciiString.contentEqualsIgnoreCase(name, SERVER_TIMING) || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.DATE)
+        return AsciiString.contentEqualsIgnoreCase(name, SERVER_TIMING)
                 || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.SET_COOKIE)
                 || AsciiString.contentEqualsIgnoreCase(name, TRACEPARENT);
     }

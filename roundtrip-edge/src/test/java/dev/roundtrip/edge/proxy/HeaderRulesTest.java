@@ -7,6 +7,7 @@ import dev.roundtrip.edge.config.AddedHeader;
 import dev.roundtrip.http.ConnectionInfo;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.net.InetSocketAddress;
 import java.util.EnumSet;
 import java.util.List;
@@ -64,6 +65,27 @@ class HeaderRulesTest {
         HttpHeaders plain = new DefaultHttpHeaders().add("Date", "today");
         ForwardedHeaders.forDownstream(plain, "1.1", AddedHeader.ALL);
         assertThat(names(plain)).containsExactly("date", "via");
+    }
+
+    @Test
+    void everyHopByHopHeaderGoesBothWaysAndTheConversionHeadersGoFromRequests() {
+        List<String> hopByHop = List.of("Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding",
+                "Upgrade", "Proxy-Authenticate", "Proxy-Authorization");
+        HttpHeaders response = new DefaultHttpHeaders().add("Server", "origin").add("Content-Type", "text/plain");
+        hopByHop.forEach(name -> response.add(name, "x"));
+        ForwardedHeaders.forDownstream(response, "1.1", AddedHeader.NONE);
+        assertThat(names(response)).containsExactly("server", "content-type");
+
+        HttpHeaders request = new DefaultHttpHeaders().add("Host", "a.example").add("User-Agent", "curl");
+        hopByHop.forEach(name -> request.add(name, "x"));
+        request.add("Expect", "100-continue");
+        for (HttpConversionUtil.ExtensionHeaderNames conversion : HttpConversionUtil.ExtensionHeaderNames.values()) {
+            request.add(conversion.text(), "1");
+        }
+        ConnectionInfo conn = new ConnectionInfo(new InetSocketAddress("198.18.0.7", 50000), new InetSocketAddress("198.18.0.1", 443),
+                true, "", "h2");
+        ForwardedHeaders.forUpstream(request, conn, AddedHeader.NONE);
+        assertThat(names(request)).containsExactly("host", "user-agent");
     }
 
     @Test
