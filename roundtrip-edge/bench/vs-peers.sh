@@ -18,6 +18,9 @@
 # Environment (default):
 #   TESTS (h1,h2tls,h1tls,hs,hsr)  ROUNDS (3)  PEERS (haproxy nginx)  TRANSPORT (io_uring)
 #   VARIANTS ("all none"): the balancer's add_headers, one balancer each
+#   AOT (0): 1 = start each balancer from an AOT cache (JDK 25) trained first on the same tests
+#     (one pass of http-proxy.sh, 5 s each), as README.md describes for a warm start
+#   LB_JAVA_OPTS (none): more JVM flags for the balancers
 #   PEERS_DIR (../shared/bench/peers)  DURATION (10)  WARMUP (5): passed to http-proxy.sh
 set -Eeuo pipefail
 
@@ -44,6 +47,20 @@ cleanup() { # stops the balancers this script started (a balancer killed by the 
 }
 trap cleanup EXIT
 
+start_lb() { # variant [JVM flags...]: starts the balancer of that variant and waits until it listens
+  local v=$1; shift
+  taskset -c 1 "$java_bin" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow ${LB_JAVA_OPTS:-} "$@" \
+    -jar "$jar" lb --config "$work/lb-$v.yaml" >"$work/lb-$v.log" 2>&1 &
+  lb_pids+=($!)
+  for _ in $(seq 50); do grep -q "^event loops" "$work/lb-$v.log" 2>/dev/null && break
+    kill -0 "${lb_pids[-1]}" 2>/dev/null || { cat "$work/lb-$v.log" >&2; exit 1; }; sleep 0.2; done
+}
+stop_lb() { # stops the balancer started last and waits for it to exit
+  local p=${lb_pids[-1]}
+  kill "$p"; wait "$p" 2>/dev/null || true
+  unset 'lb_pids[-1]'
+}
+
 # One balancer per add_headers variant, each on its own ports: 28080/28443, then 29080/29443, ...
 variants=(${VARIANTS:-all none})
 i=0
@@ -60,18 +77,24 @@ workers: 1
 transport: $transport
 access_log: false
 YAML
-  taskset -c 1 "$java_bin" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-    -jar "$jar" lb --config "$work/lb-$v.yaml" >"$work/lb-$v.log" 2>&1 &
-  lb_pids+=($!)
-  for _ in $(seq 50); do grep -q "^event loops" "$work/lb-$v.log" 2>/dev/null && break
-    kill -0 "${lb_pids[-1]}" 2>/dev/null || { cat "$work/lb-$v.log" >&2; exit 1; }; sleep 0.2; done
   ports[$i]="$http $tls"
+  if [[ ${AOT:-0} == 1 ]]; then
+    echo "# training an AOT cache for add_headers=$v ($tests, 5 s each)" >&2
+    start_lb "$v" -XX:AOTCacheOutput="$work/lb-$v.aot"
+    (cd "$peers_dir" && TESTS=$tests DURATION=5 WARMUP=0 ./http-proxy.sh target ${ports[$i]}) >"$work/train-$v.log" 2>&1 \
+      || { tail -5 "$work/train-$v.log" >&2; exit 1; }
+    stop_lb # the JVM writes the cache as it exits
+    [[ -s $work/lb-$v.aot ]] || { echo "vs-peers: no AOT cache written for $v" >&2; cat "$work/lb-$v.log" >&2; exit 1; }
+    start_lb "$v" -XX:AOTCache="$work/lb-$v.aot"
+  else
+    start_lb "$v"
+  fi
   i=$((i + 1))
 done
 
 label() { awk -v l="$1" '/^RESULT/{print l ": " $0}'; }
 
-echo "# roundtrip lb (transport: $transport; add_headers: ${variants[*]}) and ${PEERS:-haproxy nginx}, $rounds interleaved rounds" >&2
+echo "# roundtrip lb (transport: $transport; add_headers: ${variants[*]}${LB_JAVA_OPTS:+; JVM flags: $LB_JAVA_OPTS}$([[ ${AOT:-0} == 1 ]] && echo "; from a trained AOT cache")) and ${PEERS:-haproxy nginx}, $rounds interleaved rounds" >&2
 for r in $(seq "$rounds"); do
   for i in "${!variants[@]}"; do
     (cd "$peers_dir" && TESTS=$tests ./http-proxy.sh target ${ports[$i]}) 2>&1 | label "roundtrip add_headers=${variants[$i]} round $r"
