@@ -21,6 +21,8 @@
 #   AOT (0): 1 = start each balancer from an AOT cache (JDK 25) trained first on the same tests
 #     (one pass of http-proxy.sh, 5 s each), as README.md describes for a warm start
 #   LB_JAVA_OPTS (none): more JVM flags for the balancers
+#   WARM_PASSES (0): passes of the tests (10 s each, unmeasured) through each balancer before
+#     round 1, for a balancer that has been serving for a while (the peers need no warm-up)
 #   PEERS_DIR (../shared/bench/peers)  DURATION (10)  WARMUP (5): passed to http-proxy.sh
 set -Eeuo pipefail
 
@@ -94,7 +96,15 @@ done
 
 label() { awk -v l="$1" '/^RESULT/{print l ": " $0}'; }
 
-echo "# roundtrip lb (transport: $transport; add_headers: ${variants[*]}${LB_JAVA_OPTS:+; JVM flags: $LB_JAVA_OPTS}$([[ ${AOT:-0} == 1 ]] && echo "; from a trained AOT cache")) and ${PEERS:-haproxy nginx}, $rounds interleaved rounds" >&2
+for pass in $(seq "${WARM_PASSES:-0}"); do
+  for i in "${!variants[@]}"; do
+    echo "# warm-up pass $pass of ${WARM_PASSES}: add_headers=${variants[$i]} ($tests, 10 s each)" >&2
+    (cd "$peers_dir" && TESTS=$tests DURATION=10 WARMUP=0 ./http-proxy.sh target ${ports[$i]}) >"$work/warm.log" 2>&1 \
+      || { tail -5 "$work/warm.log" >&2; exit 1; }
+  done
+done
+
+echo "# roundtrip lb (transport: $transport; add_headers: ${variants[*]}${LB_JAVA_OPTS:+; JVM flags: $LB_JAVA_OPTS}$([[ ${AOT:-0} == 1 ]] && echo "; from a trained AOT cache")$([[ ${WARM_PASSES:-0} -gt 0 ]] && echo "; after $WARM_PASSES warm-up passes")) and ${PEERS:-haproxy nginx}, $rounds interleaved rounds" >&2
 for r in $(seq "$rounds"); do
   for i in "${!variants[@]}"; do
     (cd "$peers_dir" && TESTS=$tests ./http-proxy.sh target ${ports[$i]}) 2>&1 | label "roundtrip add_headers=${variants[$i]} round $r"
