@@ -49,10 +49,6 @@ public final class ForwardedHeaders {
     private static final AsciiString[] REQUEST_ONLY = Stream.concat(Stream.of(HttpHeaderNames.EXPECT),
             Arrays.stream(HttpConversionUtil.ExtensionHeaderNames.values()).map(HttpConversionUtil.ExtensionHeaderNames::text))
             .toArray(AsciiString[]::new);
-    /** Bit n set when a name of {@link #HOP_BY_HOP} is n characters long: a header of another length is passed over with one test. */
-    private static final long HOP_BY_HOP_LENGTHS = lengths(HOP_BY_HOP);
-    /** The same for the names a request loses, {@link #HOP_BY_HOP} and {@link #REQUEST_ONLY}. */
-    private static final long REQUEST_LENGTHS = HOP_BY_HOP_LENGTHS | lengths(REQUEST_ONLY);
 
     private ForwardedHeaders() {}
 
@@ -65,18 +61,14 @@ public final class ForwardedHeaders {
      * Removes the hop-by-hop headers, those the Connection header names and, on a request
      * ({@code request}), Expect and the HTTP/2 conversion headers. One pass over the headers finds
      * them, so a message without any (most requests) costs no map lookups, and one with only
-     * {@code Connection: keep-alive} (most responses) costs two removals, not one per name. A
-     * header whose name has the length of none of them (most) is passed over after one bit test.
+     * {@code Connection: keep-alive} (most responses) costs two removals, not one per name.
      */
     private static void removeAll(HttpHeaders headers, boolean request) {
-        long lengths = request ? REQUEST_LENGTHS : HOP_BY_HOP_LENGTHS;
         List<CharSequence> found = null;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> header = it.next();
             CharSequence name = header.getKey();
-            int length = name.length();
-            if (length >= Long.SIZE || (lengths & 1L << length) == 0
-                    || (!isOneOf(name, HOP_BY_HOP) && !(request && isOneOf(name, REQUEST_ONLY)))) {
+            if (!isOneOf(name, HOP_BY_HOP) && !(request && isOneOf(name, REQUEST_ONLY))) {
                 continue;
             }
             if (found == null) {
@@ -97,17 +89,6 @@ public final class ForwardedHeaders {
                 headers.remove(name);
             }
         }
-    }
-
-    private static long lengths(AsciiString[] names) {
-        long bits = 0;
-        for (AsciiString n : names) {
-            if (n.length() >= Long.SIZE) {
-                throw new IllegalStateException("header name too long for the length mask: " + n);
-            }
-            bits |= 1L << n.length();
-        }
-        return bits;
     }
 
     /** Whether {@code name} is one of {@code names}, ignoring case; names of another length are passed over at once. */
