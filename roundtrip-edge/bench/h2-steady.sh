@@ -17,21 +17,14 @@
 #   REQUEST_LOG (0): 1 = h2load writes a line per request in the measured runs, as http-proxy.sh's does
 set -Eeuo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-peers_dir=${PEERS_DIR:-$root/../shared/bench/peers}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init h2-steady
 rounds=${ROUNDS:-5}
 run_seconds=${RUN_SECONDS:-8}
 warm_runs=${WARM_RUNS:-6}
-[[ -x $peers_dir/http-proxy.sh ]] || { echo "h2-steady: no $peers_dir/http-proxy.sh (set PEERS_DIR)" >&2; exit 2; }
 for bin in h2load haproxy taskset setsid; do
   command -v "$bin" >/dev/null || { echo "h2-steady: $bin not found (../shared/bench/peers/install-peers.sh installs it)" >&2; exit 2; }
 done
-java_bin=$(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | sort -rV | while read -r j; do
-  v=$("$j" -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n 1); [[ -n $v && $v -ge 25 ]] && { echo "$j"; break; }; done)
-[[ -n ${JAVA_HOME:-} ]] && java_bin=$JAVA_HOME/bin/java
-[[ -n $java_bin ]] || { echo "h2-steady: needs a JDK 25 (set JAVA_HOME)" >&2; exit 2; }
-jar=$root/roundtrip-cli/target/roundtrip.jar
-[[ -f $jar ]] || { echo "h2-steady: build first: ./mvnw -q -DskipTests package" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/h2-steady.XXXXXX)
 pids=() # what this script started; the backends run in a session of their own
@@ -85,10 +78,9 @@ for _ in $(seq 100); do grep -q "^backends on" "$work/backends.log" 2>/dev/null 
 taskset -c 1 "$java_bin" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
   -jar "$jar" lb --config "$work/lb.yaml" >"$work/lb.log" 2>&1 &
 pids+=($!)
+balancer_listening "${pids[-1]}" "$work/lb.log"
 taskset -c 1 haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 50); do grep -q "^event loops" "$work/lb.log" 2>/dev/null && break; sleep 0.2; done
-grep -q "^event loops" "$work/lb.log" || { echo "h2-steady: the balancer did not start:" >&2; cat "$work/lb.log" >&2; exit 1; }
 
 rps() { # port seconds [h2load flags...] -> req/s of one h2load run
   local port=$1 seconds=$2; shift 2

@@ -26,18 +26,11 @@
 #   PEERS_DIR (../shared/bench/peers)  DURATION (10)  WARMUP (5): passed to http-proxy.sh
 set -Eeuo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-peers_dir=${PEERS_DIR:-$root/../shared/bench/peers}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init vs-peers
 tests=${TESTS:-h1,h2tls,h1tls,hs,hsr}
 rounds=${ROUNDS:-3}
 transport=${TRANSPORT:-io_uring}
-[[ -x $peers_dir/http-proxy.sh ]] || { echo "vs-peers: no $peers_dir/http-proxy.sh (set PEERS_DIR)" >&2; exit 2; }
-java_bin=$(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | sort -rV | while read -r j; do
-  v=$("$j" -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n 1); [[ -n $v && $v -ge 25 ]] && { echo "$j"; break; }; done)
-[[ -n ${JAVA_HOME:-} ]] && java_bin=$JAVA_HOME/bin/java
-[[ -n $java_bin ]] || { echo "vs-peers: needs a JDK 25 (set JAVA_HOME)" >&2; exit 2; }
-jar=$root/roundtrip-cli/target/roundtrip.jar
-[[ -f $jar ]] || { echo "vs-peers: build first: ./mvnw -q -DskipTests package" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/vs-peers.XXXXXX)
 lb_pids=()
@@ -54,8 +47,7 @@ start_lb() { # variant [JVM flags...]: starts the balancer of that variant and w
   taskset -c 1 "$java_bin" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow ${LB_JAVA_OPTS:-} "$@" \
     -jar "$jar" lb --config "$work/lb-$v.yaml" >"$work/lb-$v.log" 2>&1 &
   lb_pids+=($!)
-  for _ in $(seq 50); do grep -q "^event loops" "$work/lb-$v.log" 2>/dev/null && break
-    kill -0 "${lb_pids[-1]}" 2>/dev/null || { cat "$work/lb-$v.log" >&2; exit 1; }; sleep 0.2; done
+  balancer_listening "${lb_pids[-1]}" "$work/lb-$v.log"
 }
 stop_lb() { # stops the balancer started last and waits for it to exit
   local p=${lb_pids[-1]}
