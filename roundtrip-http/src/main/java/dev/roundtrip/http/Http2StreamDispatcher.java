@@ -459,7 +459,7 @@ final class Http2StreamDispatcher extends ChannelInboundHandlerAdapter {
                 return;
             }
             // Validated when they were added (see Downstream#writeHead): checking every field again cost ~1% of h2.
-            Http2Headers headers = HttpConversionUtil.toHttp2Headers(response, false);
+            Http2Headers headers = Http2ResponseHeaders.of(response);
             if (response instanceof FullHttpResponse full) {
                 if (!full.content().isReadable() && full.trailingHeaders().isEmpty()) {
                     full.release();
