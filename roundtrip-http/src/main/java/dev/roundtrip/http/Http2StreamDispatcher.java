@@ -296,7 +296,8 @@ final class Http2StreamDispatcher extends ChannelInboundHandlerAdapter {
             }
             HttpRequest request;
             try {
-                request = HttpConversionUtil.toHttpRequest(this.frame.id(), h2, true);
+                // Not validated again: the codec's HPACK decoder checked every name and value (see HttpServerInitializer).
+                request = HttpConversionUtil.toHttpRequest(this.frame.id(), h2, false);
             } catch (Http2Exception | RuntimeException e) {
                 log.debug("[{}] HTTP/2 stream {}: malformed request: {}", ctx.channel().id(), this.frame.id(), e.toString());
                 resetWith(Http2Error.PROTOCOL_ERROR);

@@ -311,6 +311,8 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
         if (extendedConnectFactory != null) {
             settings.connectProtocolEnabled(true); // RFC 8441 section 3
         }
+        // validateHeaders stays on (the default): the decoder checks every field's name and value,
+        // and the dispatcher hands the fields on as they are, to HTTP/1.1 upstreams too.
         return new ServerCodecBuilder()
                 .initialSettings(settings)
                 .decoderEnforceMaxRstFramesPerWindow(limits.maxResetsPerWindow(), (int) limits.resetWindow().toSeconds())

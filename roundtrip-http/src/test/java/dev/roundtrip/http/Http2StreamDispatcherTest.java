@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -55,6 +56,7 @@ class Http2StreamDispatcherTest {
     private final List<Channel> channels = new ArrayList<>();
     private final CompletableFuture<Void> heldClosed = new CompletableFuture<>();
     private final AtomicInteger pauses = new AtomicInteger();
+    private final List<String> handled = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {
@@ -69,6 +71,7 @@ class Http2StreamDispatcherTest {
      */
     private Downstream.Events handle(FullHttpRequest request, Downstream down) {
         String uri = request.uri();
+        handled.add(uri);
         int length = request.content().readableBytes();
         request.release();
         if (uri.startsWith("/hold")) {
@@ -162,12 +165,17 @@ class Http2StreamDispatcherTest {
         }
 
         Response send(String method, String path, byte[] body, boolean announceLength, boolean endBody) {
+            return send(method, path, body, announceLength, endBody, new DefaultHttp2Headers());
+        }
+
+        /** Sends the request with {@code fields} as its header fields, besides the pseudo-headers (not checked here). */
+        Response send(String method, String path, byte[] body, boolean announceLength, boolean endBody, Http2Headers fields) {
             Response r = new Response();
             ctx.executor().execute(() -> {
                 Http2FrameStream stream = newStream();
                 r.stream = stream;
                 responses.put(stream, r);
-                Http2Headers h = new DefaultHttp2Headers().method(method).path(path).scheme("http").authority("test");
+                Http2Headers h = fields.method(method).path(path).scheme("http").authority("test");
                 if (announceLength && body != null) {
                     h.setInt("content-length", body.length);
                 }
@@ -279,6 +287,20 @@ class Http2StreamDispatcherTest {
         client.reset(held);
         heldClosed.get(10, TimeUnit.SECONDS);
         assertThat(client.send("GET", "/echo/after", null, false, true).text()).isEqualTo("200 h2c GET /echo/after 0");
+    }
+
+    @Test
+    void aFieldValueWithALineBreakOrANulResetsItsStreamBeforeTheHandlerAndTheConnectionServesOn() throws Exception {
+        // The request's fields go on to HTTP/1.1 upstreams unchecked (HttpConversionUtil without
+        // validation): the HTTP/2 decoder is what must refuse them.
+        Client client = connect(start(HttpLimits.DEFAULTS), 65_535);
+        for (String value : List.of("a\r\nx-injected: 1", "a\nb", "a\u0000b", " padded")) {
+            Response bad = client.send("GET", "/echo/bad", null, false, true, new DefaultHttp2Headers(false).add("x-test", value));
+            assertThat(bad.reset.get(10, TimeUnit.SECONDS)).as("%s", value).isEqualTo(Http2Error.PROTOCOL_ERROR.code());
+            assertThat(bad.headers).isNotDone();
+        }
+        assertThat(client.send("GET", "/echo/after", null, false, true).text()).isEqualTo("200 h2c GET /echo/after 0");
+        assertThat(handled).doesNotContain("/echo/bad");
     }
 
     @Test
