@@ -78,8 +78,9 @@ import org.slf4j.LoggerFactory;
  * connection: each listener's request path reads one immutable {@link RouteTable} per request
  * from its {@link ListenerContext}, and a reload swaps it whole.
  *
- * <p>Threading: one acceptor thread and {@link EdgeConfig#workers()} event loops; a request and its
- * upstream connection stay on the loop of the downstream connection.
+ * <p>Threading: {@link EdgeConfig#workers()} event loops, which also accept (each listener on one
+ * of them, its connections spread over all); a request and its upstream connection stay on the
+ * loop of the downstream connection.
  */
 public final class LoadBalancer implements Service {
     private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
@@ -104,7 +105,6 @@ public final class LoadBalancer implements Service {
     private volatile Supplier<EdgeConfig> configSource;
     private int nextEndpointId;
     private Transport transport;
-    private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     /** The event loops of tcp listeners (NIO; see where they are made). */
     private EventLoopGroup tcpAcceptors;
@@ -226,7 +226,6 @@ public final class LoadBalancer implements Service {
                         + transport.unavailabilityCause() + " (allowed: " + EdgeConfig.TRANSPORTS + ")");
             }
             int threads = config.workerThreads();
-            acceptors = transport.newGroup(1, "lb-accept");
             workers = transport.newGroup(threads, "lb-worker");
             reloader = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "lb-reload");
@@ -346,7 +345,9 @@ public final class LoadBalancer implements Service {
             result.completeExceptionally(e);
             return result;
         }
-        ChannelFuture f = HttpServer.bind(transport, acceptors, workers, real, init);
+        // Accepted on a worker loop: with one worker, a new connection is registered on the loop
+        // that accepted it, with no hand-off to another thread (and its wake-up) per connection.
+        ChannelFuture f = HttpServer.bind(transport, workers, workers, real, init);
         f.addListener((ChannelFuture done) -> {
             if (done.isSuccess()) {
                 InetSocketAddress actual = HttpServer.boundAddress(done.channel());
@@ -712,9 +713,6 @@ public final class LoadBalancer implements Service {
         }
         if (pools != null) {
             pools.close();
-        }
-        if (acceptors != null) {
-            acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         if (workers != null) {
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
