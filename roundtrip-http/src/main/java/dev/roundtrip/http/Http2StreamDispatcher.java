@@ -297,7 +297,7 @@ final class Http2StreamDispatcher extends ChannelInboundHandlerAdapter {
             HttpRequest request;
             try {
                 // Not validated again: the codec's HPACK decoder checked every name and value (see HttpServerInitializer).
-                request = HttpConversionUtil.toHttpRequest(this.frame.id(), h2, false);
+                request = Http2RequestHead.of(this.frame.id(), h2);
             } catch (Http2Exception | RuntimeException e) {
                 log.debug("[{}] HTTP/2 stream {}: malformed request: {}", ctx.channel().id(), this.frame.id(), e.toString());
                 resetWith(Http2Error.PROTOCOL_ERROR);
