@@ -9,9 +9,10 @@
 # Server-Timing to each response, and with add_headers: none (ports 29080, 29443), forwarding
 # what it got as the peers do in the script's configuration, which adds no header. The runs are
 # interleaved: each round measures each balancer, then each peer, so a machine that slows down or
-# speeds up over the minutes of a run (a shared VM does) weighs on all of them alike. Round 1 of
-# the balancer is a cold JVM (the script's own warm-up is 5 s); later rounds show it warmed up (the
-# JIT has seen new connections come and go).
+# speeds up over the minutes of a run (a shared VM does) weighs on all of them alike; the balancers
+# take turns at being measured first, right after the peers. Round 1 of the balancer is a cold
+# JVM (the script's own warm-up is 5 s); later rounds show it warmed up (the JIT has seen new
+# connections come and go).
 # Every RESULT line of the script is printed, labelled; nothing is dropped.
 #
 # Usage: roundtrip-edge/bench/vs-peers.sh            (from the repository root)
@@ -97,10 +98,12 @@ for pass in $(seq "${WARM_PASSES:-0}"); do
 done
 
 echo "# roundtrip lb (transport: $transport; add_headers: ${variants[*]}${LB_JAVA_OPTS:+; JVM flags: $LB_JAVA_OPTS}$([[ ${AOT:-0} == 1 ]] && echo "; from a trained AOT cache")$([[ ${WARM_PASSES:-0} -gt 0 ]] && echo "; after $WARM_PASSES warm-up passes")) and ${PEERS:-haproxy nginx}, $rounds interleaved rounds" >&2
+order=("${!variants[@]}") # reversed every round: the balancer measured first after the peers ran does worse (see README.md)
 for r in $(seq "$rounds"); do
-  for i in "${!variants[@]}"; do
+  for i in "${order[@]}"; do
     (cd "$peers_dir" && TESTS=$tests ./http-proxy.sh target ${ports[$i]}) 2>&1 | label "roundtrip add_headers=${variants[$i]} round $r"
   done
+  order=($(printf '%s\n' "${order[@]}" | tac))
   for peer in ${PEERS:-haproxy nginx}; do
     (cd "$peers_dir" && TESTS=$tests ./http-proxy.sh "$peer") 2>&1 | label "$peer round $r"
   done
