@@ -42,7 +42,7 @@ final class Http2ResponseHeaders {
                 HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS,
                 HttpHeaderNames.CONTENT_SECURITY_POLICY, HttpHeaderNames.X_FRAME_OPTIONS, HttpHeaderNames.TRAILER,
                 HttpHeaderNames.ALLOW, AsciiString.cached("strict-transport-security"), AsciiString.cached("x-content-type-options"),
-                AsciiString.cached("server-timing"), AsciiString.cached("traceparent"), AsciiString.cached("link"));
+                HttpServerInitializer.SERVER_TIMING, HttpServerInitializer.TRACEPARENT, AsciiString.cached("link"));
         // Netty's HTTP_TO_HTTP2_HEADER_BLACKLIST: connection-specific, or its own conversion headers.
         List<AsciiString> drop = List.of(HttpHeaderNames.KEEP_ALIVE, AsciiString.cached("proxy-connection"),
                 HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.HOST, HttpHeaderNames.UPGRADE,

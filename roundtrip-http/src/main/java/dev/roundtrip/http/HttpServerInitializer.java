@@ -71,8 +71,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private static final Logger log = LoggerFactory.getLogger(HttpServerInitializer.class);
-    private static final AsciiString SERVER_TIMING = AsciiString.cached("server-timing");
-    private static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
+    static final AsciiString SERVER_TIMING = AsciiString.cached("server-timing");
+    static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
 
     private final HttpLimits limits;
     private volatile Mapping<? super String, ? extends SslContext> tls;

@@ -291,8 +291,8 @@ class Http2StreamDispatcherTest {
 
     @Test
     void aFieldValueWithALineBreakOrANulResetsItsStreamBeforeTheHandlerAndTheConnectionServesOn() throws Exception {
-        // The request's fields go on to HTTP/1.1 upstreams unchecked (HttpConversionUtil without
-        // validation): the HTTP/2 decoder is what must refuse them.
+        // Http2RequestHead passes the request's fields on to HTTP/1.1 unchecked: the HTTP/2
+        // decoder is what must refuse them.
         Client client = connect(start(HttpLimits.DEFAULTS), 65_535);
         for (String value : List.of("a\r\nx-injected: 1", "a\nb", "a\u0000b", " padded")) {
             Response bad = client.send("GET", "/echo/bad", null, false, true, new DefaultHttp2Headers(false).add("x-test", value));
