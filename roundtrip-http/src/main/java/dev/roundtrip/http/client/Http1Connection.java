@@ -1,12 +1,12 @@
 package dev.roundtrip.http.client;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -33,6 +33,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
     private static final long ANSWER_AFTER_WRITE_FAILURE_MILLIS = 1000;
     private final Channel channel;
     private final Http1ConnectionPool pool;
+    private final UpstreamResponseDecoder decoder;
     private ExchangeListener listener;
     private boolean requestKeepAlive;
     private boolean responseKeepAlive;
@@ -47,9 +48,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
     private long idleSinceNanos;
     private String failureDetail;
 
-    Http1Connection(Channel channel, Http1ConnectionPool pool) {
+    Http1Connection(Channel channel, Http1ConnectionPool pool, HttpDecoderConfig decoderConfig) {
         this.channel = channel;
         this.pool = pool;
+        this.decoder = new UpstreamResponseDecoder(decoderConfig, this);
     }
 
     Channel channel() {
@@ -64,18 +66,17 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
         idleSinceNanos = nowNanos;
     }
 
-    /** The handler placed before the codec, to see the first response byte. */
-    ChannelHandler firstByteHandler() {
-        return new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                if (!responseStarted && listener != null && msg instanceof ByteBuf b && b.isReadable()) {
-                    responseStarted = true;
-                    listener.responseStarted();
-                }
-                ctx.fireChannelRead(msg);
-            }
-        };
+    /** The connection's response decoder, placed first in its pipeline. */
+    UpstreamResponseDecoder decoder() {
+        return decoder;
+    }
+
+    /** Told by the decoder when response bytes arrive, before it decodes them. */
+    void bytesArrived() {
+        if (!responseStarted && listener != null) {
+            responseStarted = true;
+            listener.responseStarted();
+        }
     }
 
     void exchange(FullHttpRequest request, long responseTimeoutNanos, ExchangeListener l) {
@@ -84,7 +85,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
         headDelivered = false;
         skippingInformational = false;
         failureDetail = null;
-        requestKeepAlive = HttpUtil.isKeepAlive(request);
+        // A CONNECT that succeeds turns the connection into a tunnel, never to be pooled again.
+        requestKeepAlive = HttpUtil.isKeepAlive(request) && !HttpMethod.CONNECT.equals(request.method());
+        decoder.expect(request.method());
         timeoutNanos = responseTimeoutNanos;
         if (responseTimeoutNanos > 0) {
             // One timer per connection, moved lazily: an exchange only sets its deadline, and the

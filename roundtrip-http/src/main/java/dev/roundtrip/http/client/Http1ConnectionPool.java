@@ -9,8 +9,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
@@ -59,11 +59,9 @@ public final class Http1ConnectionPool implements UpstreamPool {
         this.bootstrap = UpstreamConnects.bootstrap(loop, transport, settings, new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        Http1Connection connection = new Http1Connection(ch, Http1ConnectionPool.this);
+                        Http1Connection connection = new Http1Connection(ch, Http1ConnectionPool.this, decoder);
                         ch.config().setAutoClose(false); // a failed write shuts the output only: see Http1Connection#exceptionCaught
-                        ch.pipeline().addLast(connection.firstByteHandler(),
-                                new HttpClientCodec(decoder, false, false),
-                                connection);
+                        ch.pipeline().addLast(connection.decoder(), new HttpRequestEncoder(), connection);
                     }
                 });
         this.sweeper = UpstreamConnects.sweeper(loop, settings, this::closeExpired);

@@ -63,15 +63,23 @@ class Http1ConnectionPoolTest {
     }
 
     static FullHttpRequest get(String uri) {
-        FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
+        return request(HttpMethod.GET, uri);
+    }
+
+    static FullHttpRequest request(HttpMethod method, String uri) {
+        FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri);
         r.headers().set(HttpHeaderNames.HOST, "test");
         return r;
     }
 
     /** Sends on the pool's loop and waits for the outcome: the body, or the failure kind. */
     static String send(Http1ConnectionPool pool, EventLoop loop, String uri, long timeoutNanos) throws Exception {
+        return send(pool, loop, HttpMethod.GET, uri, timeoutNanos);
+    }
+
+    static String send(Http1ConnectionPool pool, EventLoop loop, HttpMethod method, String uri, long timeoutNanos) throws Exception {
         CompletableFuture<String> out = new CompletableFuture<>();
-        loop.execute(() -> pool.send(get(uri), timeoutNanos, new ExchangeListener() {
+        loop.execute(() -> pool.send(request(method, uri), timeoutNanos, new ExchangeListener() {
             private final StringBuilder body = new StringBuilder();
 
             @Override
@@ -164,5 +172,63 @@ class Http1ConnectionPoolTest {
         assertThat(send(pool, loop, "/a", 0)).isEqualTo("you asked /a");
         assertThat(loop.submit(pool::idleConnections).get()).isEqualTo(1);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> loop.submit(pool::openConnections).get() == 0);
+    }
+
+    /**
+     * A HEAD response announces a body it does not carry, and a 2xx to CONNECT carries none: the
+     * decoder must end both at the head. Otherwise it would take the next response for the HEAD's
+     * body, or wait for the close that ends the CONNECT's. A CONNECT's connection (a tunnel now)
+     * is not pooled again.
+     */
+    @Test
+    void responsesToHeadAndConnectEndAtTheirHead() throws Exception {
+        try (ServerSocket raw = new ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+            AtomicInteger accepted = new AtomicInteger();
+            Thread peer = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        java.net.Socket s = raw.accept();
+                        accepted.incrementAndGet();
+                        Thread.ofVirtual().start(() -> answerEach(s));
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test closed the listening socket
+                }
+            });
+            Http1ConnectionPool pool = pool((InetSocketAddress) raw.getLocalSocketAddress(), PoolSettings.DEFAULTS);
+            assertThat(send(pool, loop, HttpMethod.HEAD, "/head", 0)).isEmpty();
+            assertThat(send(pool, loop, HttpMethod.GET, "/get", 0)).isEqualTo("hello");
+            assertThat(accepted.get()).isEqualTo(1);
+            assertThat(send(pool, loop, HttpMethod.CONNECT, "198.18.0.10:443", 0)).isEmpty();
+            assertThat(send(pool, loop, HttpMethod.GET, "/get", 0)).isEqualTo("hello");
+            assertThat(loop.submit(pool::connectionsCreated).get()).isEqualTo(2);
+            loop.submit(pool::close).get();
+            raw.close();
+            peer.join(5000);
+        }
+    }
+
+    /** Answers each request on {@code s}: HEAD with a Content-Length and no body, CONNECT with 200 and nothing more, GET with "hello". */
+    private static void answerEach(java.net.Socket s) {
+        try (s) {
+            java.io.InputStream in = s.getInputStream();
+            while (true) {
+                StringBuilder head = new StringBuilder();
+                int c;
+                while (!head.toString().endsWith("\r\n\r\n") && (c = in.read()) != -1) {
+                    head.append((char) c);
+                }
+                if (head.isEmpty()) {
+                    return;
+                }
+                String answer = head.toString().startsWith("HEAD ") ? "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n"
+                        : head.toString().startsWith("CONNECT ") ? "HTTP/1.1 200 Connection Established\r\n\r\n"
+                        : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+                s.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+            }
+        } catch (java.io.IOException ignored) {
+            // the client closed the connection
+        }
     }
 }
