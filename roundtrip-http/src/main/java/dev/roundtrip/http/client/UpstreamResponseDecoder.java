@@ -42,12 +42,9 @@ final class UpstreamResponseDecoder extends HttpResponseDecoder {
 
     @Override
     protected boolean isContentAlwaysEmpty(HttpMessage msg) {
-        if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
-            if (HttpMethod.HEAD.equals(method)
-                    || HttpMethod.CONNECT.equals(method) && response.status().codeClass() == HttpStatusClass.SUCCESS) {
-                return true;
-            }
-        }
-        return super.isContentAlwaysEmpty(msg);
+        HttpStatusClass kind = ((HttpResponse) msg).status().codeClass(); // a response decoder makes only responses
+        boolean noBody = HttpMethod.HEAD.equals(method) && kind != HttpStatusClass.INFORMATIONAL
+                || HttpMethod.CONNECT.equals(method) && kind == HttpStatusClass.SUCCESS;
+        return noBody || super.isContentAlwaysEmpty(msg);
     }
 }

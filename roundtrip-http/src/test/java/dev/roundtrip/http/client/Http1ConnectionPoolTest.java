@@ -146,10 +146,7 @@ class Http1ConnectionPoolTest {
             Thread peer = Thread.ofVirtual().start(() -> {
                 try (java.net.Socket s = raw.accept()) {
                     java.io.InputStream in = s.getInputStream();
-                    StringBuilder head = new StringBuilder();
-                    while (!head.toString().endsWith("\r\n\r\n")) {
-                        head.append((char) in.read());
-                    }
+                    readHead(in);
                     s.getOutputStream().write(("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
                             + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal").getBytes(StandardCharsets.US_ASCII));
                     s.getOutputStream().flush();
@@ -212,17 +209,9 @@ class Http1ConnectionPoolTest {
     private static void answerEach(java.net.Socket s) {
         try (s) {
             java.io.InputStream in = s.getInputStream();
-            while (true) {
-                StringBuilder head = new StringBuilder();
-                int c;
-                while (!head.toString().endsWith("\r\n\r\n") && (c = in.read()) != -1) {
-                    head.append((char) c);
-                }
-                if (head.isEmpty()) {
-                    return;
-                }
-                String answer = head.toString().startsWith("HEAD ") ? "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n"
-                        : head.toString().startsWith("CONNECT ") ? "HTTP/1.1 200 Connection Established\r\n\r\n"
+            for (String head = readHead(in); !head.isEmpty(); head = readHead(in)) {
+                String answer = head.startsWith("HEAD ") ? "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n"
+                        : head.startsWith("CONNECT ") ? "HTTP/1.1 200 Connection Established\r\n\r\n"
                         : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
                 s.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
                 s.getOutputStream().flush();
@@ -230,5 +219,14 @@ class Http1ConnectionPoolTest {
         } catch (java.io.IOException ignored) {
             // the client closed the connection
         }
+    }
+
+    /** A request head read from a raw peer's socket, up to its empty line; what arrived before the end of the stream, if it ended first. */
+    private static String readHead(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        for (int c; !head.toString().endsWith("\r\n\r\n") && (c = in.read()) != -1; ) {
+            head.append((char) c);
+        }
+        return head.toString();
     }
 }
