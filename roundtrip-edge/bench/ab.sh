@@ -44,20 +44,9 @@ case $load in
   *) echo "ab: LOAD is h2tls, h1tls or h1, not '$load'" >&2; exit 2 ;;
 esac
 
-work=$(mktemp -d /tmp/ab.XXXXXX)
-pids=() # what this script started; the backends run in a session of their own
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir ab
 
-(cd "$peers_dir" && exec setsid ./http-proxy.sh backends) >"$work/backends.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do grep -q "^backends on" "$work/backends.log" 2>/dev/null && break
-  kill -0 "${pids[-1]}" 2>/dev/null || { cat "$work/backends.log" >&2; exit 1; }; sleep 0.2; done
+start_backends
 
 declare -A port
 start() { # name jar port "JVM flags": one balancer, listening in cleartext or TLS as the load needs
@@ -74,10 +63,7 @@ transport: ${TRANSPORT:-io_uring}
 access_log: false
 YAML
   # shellcheck disable=SC2086 # the flags are words
-  taskset -c 1 "$java_bin" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow $opts \
-    -jar "$jar" lb --config "$work/lb-$name.yaml" >"$work/lb-$name.log" 2>&1 &
-  pids+=($!)
-  balancer_listening "${pids[-1]}" "$work/lb-$name.log"
+  start_balancer "$jar" "$work/lb-$name.yaml" "$work/lb-$name.log" $opts
   port[$name]=$p
 }
 start A "$jar_a" 28443 "${JAVA_OPTS_A:-}"

@@ -26,15 +26,7 @@ for bin in h2load haproxy taskset setsid; do
   command -v "$bin" >/dev/null || { echo "h2-steady: $bin not found (../shared/bench/peers/install-peers.sh installs it)" >&2; exit 2; }
 done
 
-work=$(mktemp -d /tmp/h2-steady.XXXXXX)
-pids=() # what this script started; the backends run in a session of their own
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir h2-steady
 
 lb_port=28443 haproxy_port=38443
 cat >"$work/lb.yaml" <<YAML
@@ -71,14 +63,8 @@ backend be
     server s2 127.0.0.1:18082
 CFG
 
-(cd "$peers_dir" && exec setsid ./http-proxy.sh backends) >"$work/backends.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do grep -q "^backends on" "$work/backends.log" 2>/dev/null && break
-  kill -0 "${pids[-1]}" 2>/dev/null || { cat "$work/backends.log" >&2; exit 1; }; sleep 0.2; done
-taskset -c 1 "$java_bin" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-  -jar "$jar" lb --config "$work/lb.yaml" >"$work/lb.log" 2>&1 &
-pids+=($!)
-balancer_listening "${pids[-1]}" "$work/lb.log"
+start_backends
+start_balancer "$jar" "$work/lb.yaml" "$work/lb.log"
 taskset -c 1 haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
 pids+=($!)
 

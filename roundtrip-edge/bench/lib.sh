@@ -27,3 +27,41 @@ balancer_listening() {
   done
   echo "the balancer did not start:" >&2; cat "$log" >&2; exit 1
 }
+
+# bench_workdir NAME: makes the run's temporary directory (work) and the list of what the script
+# starts (pids); on exit, stops those, by PID or by their session (the backends run in one of
+# their own), and removes the directory.
+bench_workdir() {
+  work=$(mktemp -d "/tmp/$1.XXXXXX")
+  pids=()
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+
+# start_backends: the peers' script's two nginx backends (127.0.0.1:18081 and 18082, on its
+# BACKEND_CPUS), in a session of their own; waits until they listen, or exits showing their log.
+start_backends() {
+  (cd "$peers_dir" && exec setsid ./http-proxy.sh backends) >"$work/backends.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do
+    grep -q "^backends on" "$work/backends.log" 2>/dev/null && return 0
+    kill -0 "${pids[-1]}" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "the backends did not start:" >&2; cat "$work/backends.log" >&2; exit 1
+}
+
+# start_balancer JAR CONFIG LOG [JVM flags...]: the balancer of JAR with CONFIG, pinned to CPU 1
+# as the peers are, logging to LOG; waits until it listens.
+start_balancer() {
+  local jar=$1 config=$2 log=$3; shift 3
+  taskset -c 1 "$java_bin" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow "$@" \
+    -jar "$jar" lb --config "$config" >"$log" 2>&1 &
+  pids+=($!)
+  balancer_listening "${pids[-1]}" "$log"
+}
